@@ -1,0 +1,108 @@
+"""The operator console on the base domain: every tenant's registration and
+health, never a report's content."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import LoginView
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tenants.models import RegionKind, Tenant, TenantStatus, TimeZone
+from tenants.onboarding import OnboardingError, TenantApplication, tenant_onboard
+from tenants.tenant_admin import tenant_set_status
+
+ViewFunction = Callable[..., HttpResponse]
+
+
+def operator_required(view: ViewFunction) -> ViewFunction:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not (request.user.is_authenticated and request.user.is_staff):
+            return redirect(f"/login/?next={request.path}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class OperatorLoginView(LoginView):
+    template_name = "console/login.html"
+    redirect_authenticated_user = True
+    next_page = "/"
+
+
+@require_POST
+def operator_logout(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("operator-login")
+
+
+@operator_required
+def console_home(request: HttpRequest) -> HttpResponse:
+    tenants = Tenant.objects.select_related("parent_province", "plan").prefetch_related("domains")
+    counts = {status: 0 for status in TenantStatus.values}
+    for tenant in tenants:
+        counts[tenant.status] += 1
+    return render(request, "console/home.html", {"tenants": tenants, "counts": counts})
+
+
+class OnboardingForm(forms.Form):
+    slug = forms.CharField(max_length=40, help_text="Huruf kecil dan angka; menjadi nama skema dan subdomain.")
+    official_name = forms.CharField(max_length=200)
+    short_name = forms.CharField(max_length=80)
+    region_kind = forms.ChoiceField(choices=RegionKind.choices)
+    parent_province = forms.CharField(max_length=40, required=False)
+    time_zone = forms.ChoiceField(choices=TimeZone.choices)
+    default_language = forms.ChoiceField(choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    custom_domains = forms.CharField(required=False, help_text="Satu nama host per baris, mis. wbs.sukabumikota.go.id")
+    admin_email = forms.EmailField()
+    admin_name = forms.CharField(max_length=150, required=False)
+
+
+@operator_required
+@require_http_methods(["GET", "POST"])
+def tenant_onboard_page(request: HttpRequest) -> HttpResponse:
+    form = OnboardingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        application = TenantApplication(
+            slug=data["slug"],
+            official_name=data["official_name"],
+            short_name=data["short_name"],
+            region_kind=data["region_kind"],
+            time_zone=data["time_zone"],
+            default_language=data["default_language"],
+            parent_province=data["parent_province"] or None,
+            custom_domains=[line.strip() for line in data["custom_domains"].splitlines() if line.strip()],
+            admin_email=data["admin_email"],
+            admin_name=data["admin_name"],
+        )
+        try:
+            result = tenant_onboard(application)
+        except OnboardingError as error:
+            for field_name, message in error.errors.items():
+                form.add_error(field_name if field_name in form.fields else None, message)
+        else:
+            return render(request, "console/onboarded.html", {"result": result})
+    return render(request, "console/onboard.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@operator_required
+@require_http_methods(["GET", "POST"])
+def tenant_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tenant = Tenant.objects.prefetch_related("domains").filter(schema_name=slug).first()
+    if tenant is None:
+        raise Http404("No such tenant")
+    if request.method == "POST":
+        status = request.POST.get("status", "")
+        if status not in TenantStatus.values:
+            messages.error(request, "Status tidak dikenal.")
+            return render(request, "console/tenant.html", {"tenant": tenant}, status=400)
+        tenant_set_status(tenant=tenant, status=status)
+        messages.success(request, f"Status {tenant.short_name} sekarang: {tenant.get_status_display()}.")
+        return redirect("console-tenant", slug=slug)
+    return render(request, "console/tenant.html", {"tenant": tenant, "statuses": TenantStatus.choices})

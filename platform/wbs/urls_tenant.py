@@ -1,0 +1,17 @@
+"""URLs of a tenant's host: the reporter portal, staff pages and the tenant API."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from casework import staff_views
+from intake import portal_views
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", portal_views.portal_home, name="portal-home"),
+    path("branding.css", tenant_views.branding_css, name="branding-css"),
+    path("staff/", include(staff_views.urlpatterns)),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="wbs.urls_tenant"), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

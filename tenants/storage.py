@@ -1,0 +1,26 @@
+"""File storage that always writes under the current tenant's own prefix.
+
+The demo uses the local filesystem (``MEDIA_ROOT/<schema>/...``, django-tenants'
+storage); production uses S3 through django-storages with server-side
+encryption, every key under ``<schema>/``. Neither serves files publicly: staff
+open them through short-lived signed links.
+"""
+
+from django.db import connection
+from django_tenants.files.storage import TenantFileSystemStorage as _TenantFileSystemStorage
+from storages.backends.s3 import S3Storage
+
+
+class TenantFileSystemStorage(_TenantFileSystemStorage):
+    pass
+
+
+class TenantS3Storage(S3Storage):
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return connection.schema_name
+
+    @location.setter
+    def location(self, value: str) -> None:
+        # S3Storage assigns its configured location on init; the tenant decides instead.
+        pass
