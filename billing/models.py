@@ -23,3 +23,17 @@ def trial_plan() -> Plan:
         code=TRIAL_PLAN_CODE, defaults={"name": "Percobaan 90 hari", "staff_seats": 5, "storage_gib": 1}
     )
     return plan
+
+
+class UsageSnapshot(models.Model):
+    """What one tenant used on one day: counted inside the tenant, stored centrally,
+    so the operator sees usage without reading anything of the tenant's."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="usage_snapshots")
+    taken_on = models.DateField()
+    staff_accounts = models.PositiveIntegerField()
+    active_categories = models.PositiveIntegerField()
+    stored_bytes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "taken_on"], name="one_usage_snapshot_per_day")]

@@ -120,9 +120,8 @@ def _validate(application: TenantApplication) -> Tenant | None:
         errors["custom_domains"] = "The same host name is listed twice."
     taken = list(Domain.objects.filter(domain__in=hostnames).values_list("domain", flat=True))
     if taken:
-        errors["custom_domains" if primary_hostname(slug) not in taken else "slug"] = (
-            f"Already used by another tenant: {', '.join(sorted(taken))}."
-        )
+        field_name = "slug" if primary_hostname(slug) in taken else "custom_domains"
+        errors.setdefault(field_name, f"Already used by another tenant: {', '.join(sorted(taken))}.")
     if settings.WBS_BASE_DOMAIN in hostnames:
         errors["custom_domains"] = "The platform's own domain cannot be a tenant's."
 

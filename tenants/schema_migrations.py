@@ -118,13 +118,19 @@ class MigrationRun:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def _migrate_in_worker(schema_name: str) -> tuple[str, str | None]:
+def _migrate_one(schema_name: str) -> tuple[str, str | None]:
     try:
         migrate_schema(schema_name)
         return schema_name, None
     except Exception:
-        connection.close()
         return schema_name, traceback.format_exc(limit=3)
+
+
+def _migrate_in_worker(schema_name: str) -> tuple[str, str | None]:
+    result = _migrate_one(schema_name)
+    if result[1] is not None:
+        connection.close()  # a worker starts its next schema on a clean connection
+    return result
 
 
 def migrate_tenant_schemas(
@@ -142,7 +148,7 @@ def migrate_tenant_schemas(
     processes = processes or settings.TENANT_MULTIPROCESSING_MAX_PROCESSES
     results: Iterable[tuple[str, str | None]]
     if processes <= 1 or len(pending) == 1:
-        results = map(_migrate_in_worker, pending)
+        results = map(_migrate_one, pending)
         pool = None
     else:
         # Children must open their own connections, not share the parent's socket.

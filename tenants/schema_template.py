@@ -112,24 +112,25 @@ _template_cache: dict[str, str] = {}
 
 
 def current_template_sql() -> str:
-    fingerprint = migrations_fingerprint()
-    cached = _template_cache.get(fingerprint)
-    if cached is not None:
-        return cached
-    stored = SchemaTemplate.objects.first()
-    if stored is None:
+    """The stored template's SQL, refused unless it was built from the code's migrations."""
+    stored_fingerprint = SchemaTemplate.objects.values_list("fingerprint", flat=True).first()
+    if stored_fingerprint is None:
         raise TemplateOutOfDate("No tenant schema template has been built yet: run `wbs migrate` first.")
-    if stored.fingerprint != fingerprint:
+    if stored_fingerprint != migrations_fingerprint():
         raise TemplateOutOfDate(
             "The tenant schema template is behind the migrations in the code: run `wbs migrate` to rebuild it."
         )
-    _template_cache.clear()
-    _template_cache[fingerprint] = stored.sql
-    return stored.sql
+    # The SQL (tens of KB) is fetched once per process and template version.
+    if stored_fingerprint not in _template_cache:
+        _template_cache.clear()
+        _template_cache[stored_fingerprint] = SchemaTemplate.objects.values_list("sql", flat=True).get()
+    return _template_cache[stored_fingerprint]
 
 
 def create_schema_from_template(schema_name: str) -> None:
     """Create ``schema_name`` as a copy of the template, in the caller's transaction."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", schema_name):
+        raise ValueError(f"unsafe schema name {schema_name!r}")  # it is spliced into SQL below
     template_sql = current_template_sql()
     with connection.cursor() as cursor:
         cursor.execute(template_sql.replace(SCHEMA_PLACEHOLDER, schema_name))

