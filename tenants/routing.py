@@ -68,15 +68,22 @@ class TenantDirectory:
                 return
             self._listener_pid = os.getpid()
             self._tenants = {}
-        threading.Thread(target=self._listen, name="tenant-routing-listener", daemon=True).start()
+        subscribed = threading.Event()
+        threading.Thread(
+            target=self._listen, args=(subscribed,), name="tenant-routing-listener", daemon=True
+        ).start()
+        # Cache nothing before we can hear about changes (bounded, in case Redis is down).
+        subscribed.wait(timeout=2)
 
-    def _listen(self) -> None:
+    def _listen(self, subscribed: threading.Event) -> None:
         while True:
             try:
                 pubsub = redis.Redis.from_url(settings.REDIS_URL).pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(ROUTING_CHANNEL)
-                # Anything could have changed while we were not subscribed.
-                self.forget_all()
+                pubsub.get_message(timeout=1)  # the subscription's confirmation
+                if subscribed.is_set():
+                    self.forget_all()  # anything could have changed while we were not listening
+                subscribed.set()
                 for _message in pubsub.listen():
                     self.forget_all()
             except redis.RedisError:

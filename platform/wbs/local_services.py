@@ -60,3 +60,12 @@ def ensure_redis() -> None:
 def ensure_local_services(database: str = "wbs") -> None:
     ensure_database(database)
     ensure_redis()
+
+
+def celery_url_for(redis_url: str) -> str:
+    """Kombu spells a Redis unix socket ``redis+socket://`` where redis-py says ``unix://``."""
+    if redis_url.startswith("unix://"):
+        path, _, query = redis_url[len("unix://") :].partition("?")
+        database = dict(part.split("=", 1) for part in query.split("&") if "=" in part).get("db", "0")
+        return f"redis+socket://{path}?virtual_host={database}"
+    return redis_url

@@ -52,7 +52,14 @@ def init_sentry(*, dsn: str, environment: str, transport: Any = None) -> None:
         dsn=dsn,
         environment=environment,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        send_default_pii=False,
+        # Collect no user, body, SQL parameters or local variables in the first place;
+        # scrub_event then removes whatever an integration still attaches.
+        data_collection={
+            "user_info": False,
+            "http_bodies": [],
+            "database_query_data": False,
+            "stack_frame_variables": False,
+        },
         max_request_body_size="never",
         include_local_variables=False,
         before_send=scrub_event,
