@@ -36,4 +36,9 @@ class UsageSnapshot(models.Model):
     stored_bytes = models.PositiveBigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["tenant", "taken_on"], name="one_usage_snapshot_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "taken_on"], name="one_usage_snapshot_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} on {self.taken_on}"

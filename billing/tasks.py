@@ -1,11 +1,11 @@
 """Metering: a daily usage snapshot per tenant, taken inside the tenant's schema."""
 
 from celery import shared_task
-from django.db import connection
 from django.utils import timezone
 
 from billing.models import UsageSnapshot
 from intake.models import Category
+from tenants.db import connection
 from tenants.models import Tenant
 from wbs.accounts.models import User
 

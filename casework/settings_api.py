@@ -15,7 +15,10 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class CategoryViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     TenantScopedViewSet,
 ):
     serializer_class = CategorySerializer

@@ -48,7 +48,9 @@ class SetPasswordForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = Invitation.objects.select_related("user").filter(token_hash=hash_invitation_token(token)).first()
+    invitation = (
+        Invitation.objects.select_related("user").filter(token_hash=hash_invitation_token(token)).first()
+    )
     if invitation is None or not invitation.is_usable:
         return render(request, "casework/invitation_invalid.html", status=404)
     form = SetPasswordForm(request.POST or None, user=invitation.user)

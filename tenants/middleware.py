@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import set_urlconf
 
+from tenants.db import connection
 from tenants.models import TenantStatus
 from tenants.routing import directory
 

@@ -101,3 +101,6 @@ class SchemaTemplate(models.Model):
     fingerprint = models.CharField(max_length=64)
     sql = models.TextField()
     built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"tenant schema template {self.fingerprint[:12]}"

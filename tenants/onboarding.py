@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 
 from billing.models import trial_plan
 from casework.models import DeadlinePolicy
 from intake.models import Category
+from tenants.db import connection
 from tenants.models import Domain, RegionKind, Tenant, TenantStatus, TimeZone
 from tenants.region_templates import DEADLINES_BY_REGION_KIND, categories_for
 from tenants.schema_migrations import existing_schemas
@@ -31,12 +32,37 @@ HOSTNAME_PATTERN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 RESERVED_SLUGS = frozenset(
     {
-        "public", "www", "api", "admin", "operator", "static", "media", "mail", "smtp", "ftp", "status",
-        "help", "docs", "app", "staff", "test", "demo", "template", "information_schema", "postgres", "root",
+        "public",
+        "www",
+        "api",
+        "admin",
+        "operator",
+        "static",
+        "media",
+        "mail",
+        "smtp",
+        "ftp",
+        "status",
+        "help",
+        "docs",
+        "app",
+        "staff",
+        "test",
+        "demo",
+        "template",
+        "information_schema",
+        "postgres",
+        "root",
     }
 )
 BRANDING_FIELDS = (
-    "primary_color", "accent_color", "welcome_text_id", "welcome_text_en", "address", "phone", "email",
+    "primary_color",
+    "accent_color",
+    "welcome_text_id",
+    "welcome_text_en",
+    "address",
+    "phone",
+    "email",
     "office_hours",
 )
 
@@ -85,7 +111,9 @@ def _validate(application: TenantApplication) -> Tenant | None:
     errors: dict[str, str] = {}
     slug = application.slug
     if not SLUG_PATTERN.match(slug):
-        errors["slug"] = "3-40 lowercase letters or digits, starting with a letter (it names the schema and host)."
+        errors["slug"] = (
+            "3-40 lowercase letters or digits, starting with a letter (it names the schema and host)."
+        )
     elif slug in RESERVED_SLUGS or slug.startswith("pg") or slug == template_schema():
         errors["slug"] = f"'{slug}' is reserved."
     elif Tenant.objects.filter(schema_name=slug).exists() or existing_schemas([slug]):
@@ -160,7 +188,10 @@ def tenant_onboard(application: TenantApplication) -> OnboardingResult:
             )
             Domain.objects.bulk_create(
                 [Domain(tenant=tenant, domain=primary_hostname(slug), is_primary=True)]
-                + [Domain(tenant=tenant, domain=d.strip().lower(), is_primary=False) for d in application.custom_domains]
+                + [
+                    Domain(tenant=tenant, domain=d.strip().lower(), is_primary=False)
+                    for d in application.custom_domains
+                ]
             )
             create_schema_from_template(slug)
             connection.set_tenant(tenant)
@@ -176,7 +207,9 @@ def tenant_onboard(application: TenantApplication) -> OnboardingResult:
     finally:
         connection.set_schema_to_public()
     return OnboardingResult(
-        tenant=tenant, admin=admin, invitation_url=tenant_url(primary_hostname(slug), f"/staff/invitation/{token}/")
+        tenant=tenant,
+        admin=admin,
+        invitation_url=tenant_url(primary_hostname(slug), f"/staff/invitation/{token}/"),
     )
 
 

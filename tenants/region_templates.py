@@ -36,10 +36,18 @@ class DeadlineDefaults:
 
 
 DEADLINES_BY_REGION_KIND: dict[str, DeadlineDefaults] = {
-    RegionKind.PROVINCE: DeadlineDefaults(acknowledge_days=3, verification_days=10, answer_days=14, conclude_days=60),
-    RegionKind.REGENCY: DeadlineDefaults(acknowledge_days=3, verification_days=5, answer_days=14, conclude_days=60),
-    RegionKind.CITY: DeadlineDefaults(acknowledge_days=3, verification_days=5, answer_days=14, conclude_days=60),
-    RegionKind.AGENCY: DeadlineDefaults(acknowledge_days=3, verification_days=5, answer_days=5, conclude_days=60),
+    RegionKind.PROVINCE: DeadlineDefaults(
+        acknowledge_days=3, verification_days=10, answer_days=14, conclude_days=60
+    ),
+    RegionKind.REGENCY: DeadlineDefaults(
+        acknowledge_days=3, verification_days=5, answer_days=14, conclude_days=60
+    ),
+    RegionKind.CITY: DeadlineDefaults(
+        acknowledge_days=3, verification_days=5, answer_days=14, conclude_days=60
+    ),
+    RegionKind.AGENCY: DeadlineDefaults(
+        acknowledge_days=3, verification_days=5, answer_days=5, conclude_days=60
+    ),
 }
 
 

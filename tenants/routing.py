@@ -17,9 +17,10 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from tenants.db import connection
 from tenants.models import Domain, Tenant
 
 logger = logging.getLogger(__name__)
@@ -100,13 +101,19 @@ def announce_routing_change(**_: Any) -> None:
         try:
             redis.Redis.from_url(settings.REDIS_URL).publish(ROUTING_CHANNEL, "changed")
         except redis.RedisError:
-            logger.warning("could not announce a tenant routing change; other processes catch up within %s s",
-                           settings.WBS_ROUTING_CACHE_SECONDS)
+            logger.warning(
+                "could not announce a tenant routing change; other processes catch up within %s s",
+                settings.WBS_ROUTING_CACHE_SECONDS,
+            )
 
     transaction.on_commit(publish)
 
 
 def connect_invalidation_signals() -> None:
     for model in (Tenant, Domain):
-        post_save.connect(announce_routing_change, sender=model, dispatch_uid=f"routing-save-{model.__name__}")
-        post_delete.connect(announce_routing_change, sender=model, dispatch_uid=f"routing-delete-{model.__name__}")
+        post_save.connect(
+            announce_routing_change, sender=model, dispatch_uid=f"routing-save-{model.__name__}"
+        )
+        post_delete.connect(
+            announce_routing_change, sender=model, dispatch_uid=f"routing-delete-{model.__name__}"
+        )

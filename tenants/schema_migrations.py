@@ -19,11 +19,13 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.commands.migrate import Command as DjangoMigrateCommand
-from django.db import connection, connections
+from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from psycopg import sql
+
+from tenants.db import connection
 
 SCHEMAS_PER_QUERY = 500
 

@@ -20,9 +20,9 @@ import warnings
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from tenants.db import connection
 from tenants.models import SchemaTemplate
 from tenants.schema_migrations import migrate_schema, migrations_fingerprint
 
@@ -62,7 +62,13 @@ def pg_dump_binary() -> str:
 
 def _libpq_environment(db: BaseDatabaseWrapper) -> dict[str, str]:
     params = db.get_connection_params()
-    mapping = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD", "dbname": "PGDATABASE"}
+    mapping = {
+        "host": "PGHOST",
+        "port": "PGPORT",
+        "user": "PGUSER",
+        "password": "PGPASSWORD",
+        "dbname": "PGDATABASE",
+    }
     environment = dict(os.environ)
     for key, variable in mapping.items():
         if params.get(key):
@@ -73,8 +79,16 @@ def _libpq_environment(db: BaseDatabaseWrapper) -> dict[str, str]:
 def dump_template_sql() -> str:
     schema = template_schema()
     result = subprocess.run(
-        [pg_dump_binary(), "--schema", schema, "--no-owner", "--no-privileges", "--inserts",
-         "--rows-per-insert=500", "--no-comments"],
+        [
+            pg_dump_binary(),
+            "--schema",
+            schema,
+            "--no-owner",
+            "--no-privileges",
+            "--inserts",
+            "--rows-per-insert=500",
+            "--no-comments",
+        ],
         env=_libpq_environment(connection),
         capture_output=True,
         text=True,

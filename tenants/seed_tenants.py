@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import schema_context
 
+from tenants.db import connection
 from tenants.models import RegionKind, Tenant, TenantStatus, TimeZone
 from tenants.onboarding import TenantApplication, tenant_onboard
 from wbs.accounts.models import StaffRole, User
@@ -115,7 +116,8 @@ def _ensure_demo_staff(tenant: Tenant, application: TenantApplication) -> list[t
         for local_part, name, roles in DEMO_STAFF:
             email = f"{local_part}@{tenant.schema_name}.example"
             user, created = User.objects.get_or_create(
-                email=email, defaults={"username": email, "full_name": f"{name} {tenant.short_name}", "roles": roles}
+                email=email,
+                defaults={"username": email, "full_name": f"{name} {tenant.short_name}", "roles": roles},
             )
             if created:
                 user.set_password(DEMO_PASSWORD)

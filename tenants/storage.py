@@ -6,9 +6,10 @@ encryption, every key under ``<schema>/``. Neither serves files publicly: staff
 open them through short-lived signed links.
 """
 
-from django.db import connection
 from django_tenants.files.storage import TenantFileSystemStorage as _TenantFileSystemStorage
 from storages.backends.s3 import S3Storage
+
+from tenants.db import connection
 
 
 class TenantFileSystemStorage(_TenantFileSystemStorage):
@@ -16,7 +17,7 @@ class TenantFileSystemStorage(_TenantFileSystemStorage):
 
 
 class TenantS3Storage(S3Storage):
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return connection.schema_name
 

@@ -4,9 +4,9 @@ two seed tenants onboarded (committed, so servers and workers see them too)."""
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
 from django.test import Client
 
+from tenants.db import connection
 from tenants.models import Tenant
 from tenants.onboarding import primary_hostname
 from tenants.routing import directory

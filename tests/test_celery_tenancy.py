@@ -8,11 +8,11 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django_tenants.utils import schema_context
 
 from billing.models import UsageSnapshot
 from billing.tasks import record_usage
+from tenants.db import connection
 from wbs.celery_app import app
 from wbs.local_services import celery_url_for
 from wbs.task_queue import enqueue_on_commit
@@ -31,10 +31,27 @@ def worker_queue(django_db_blocker):
     """A real `celery worker` process on its own queue, against the test database."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     broker = celery_url_for(settings.REDIS_URL)
-    environment = dict(os.environ, WBS_PROFILE="test", DATABASE_URL=database_url_of_tests(), CELERY_BROKER_URL=broker)
+    environment = dict(
+        os.environ, WBS_PROFILE="test", DATABASE_URL=database_url_of_tests(), CELERY_BROKER_URL=broker
+    )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "wbs.celery_app", "worker", "--pool", "solo", "-Q", queue,
-         "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wbs.celery_app",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            queue,
+            "--loglevel",
+            "WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
         env=environment,
     )
     app.conf.update(task_always_eager=False)

@@ -44,7 +44,11 @@ def platform_log():
     configured = next(h for h in logging.getLogger().handlers if h.filters)
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request)s", defaults={"request": None}))
+    handler.setFormatter(
+        logging.Formatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request)s", defaults={"request": None}
+        )
+    )
     for log_filter in configured.filters:
         handler.addFilter(log_filter)
     logging.getLogger().addHandler(handler)

@@ -2,12 +2,12 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django_tenants.utils import schema_context
 
 from casework.models import DeadlinePolicy
 from intake.models import Category
 from tenants import onboarding
+from tenants.db import connection
 from tenants.models import Domain, SchemaTemplate, Tenant
 from tenants.onboarding import OnboardingError, TenantApplication, tenant_onboard
 from tenants.schema_template import TemplateOutOfDate
@@ -15,8 +15,8 @@ from tests.conftest import client_for
 from wbs.accounts.models import User
 
 
-def bogor(**overrides):
-    fields = dict(
+def bogor(**overrides: object) -> TenantApplication:
+    fields: dict[str, object] = dict(
         slug="kotabogor",
         official_name="Inspektorat Kota Bogor",
         short_name="Inspektorat Bogor",
@@ -25,7 +25,7 @@ def bogor(**overrides):
         admin_email="admin@kotabogor.example",
     )
     fields.update(overrides)
-    return TenantApplication(**fields)
+    return TenantApplication(**fields)  # type: ignore[arg-type]
 
 
 def schema_exists(name: str) -> bool:
@@ -44,7 +44,8 @@ def test_onboarded_tenant_has_its_schema_defaults_and_a_working_invitation(sulte
 
     assert schema_exists("kotabogor")
     assert sorted(result.tenant.domains.values_list("domain", flat=True)) == [
-        "kotabogor.localhost", "wbs.kotabogor.go.id"
+        "kotabogor.localhost",
+        "wbs.kotabogor.go.id",
     ]
     with schema_context("kotabogor"):
         assert Category.objects.filter(code="korupsi").exists()
@@ -117,9 +118,16 @@ def test_onboarding_stops_loudly_when_the_template_is_behind_the_migrations():
 def test_operator_api_onboards_and_explains_refusals(operator_client):
     created = operator_client.post(
         "/api/v1/operator/tenants",
-        {"slug": "kabsigi", "official_name": "Inspektorat Kabupaten Sigi", "short_name": "Inspektorat Sigi",
-         "region_kind": "regency", "time_zone": "Asia/Makassar", "parent_province": "sulteng",
-         "admin_email": "admin@sigi.example", "branding": {"primary_color": "#123456"}},
+        {
+            "slug": "kabsigi",
+            "official_name": "Inspektorat Kabupaten Sigi",
+            "short_name": "Inspektorat Sigi",
+            "region_kind": "regency",
+            "time_zone": "Asia/Makassar",
+            "parent_province": "sulteng",
+            "admin_email": "admin@sigi.example",
+            "branding": {"primary_color": "#123456"},
+        },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
@@ -129,14 +137,22 @@ def test_operator_api_onboards_and_explains_refusals(operator_client):
 
     refused = operator_client.post(
         "/api/v1/operator/tenants",
-        {"slug": "kabsigi", "official_name": "x", "short_name": "x", "region_kind": "moon",
-         "time_zone": "Asia/Makassar", "admin_email": "a@b.example"},
+        {
+            "slug": "kabsigi",
+            "official_name": "x",
+            "short_name": "x",
+            "region_kind": "moon",
+            "time_zone": "Asia/Makassar",
+            "admin_email": "a@b.example",
+        },
         content_type="application/json",
     )
     assert refused.status_code == 400
     assert set(refused.json()["errors"]) == {"slug", "region_kind"}
 
-    incomplete = operator_client.post("/api/v1/operator/tenants", {"slug": "x"}, content_type="application/json")
+    incomplete = operator_client.post(
+        "/api/v1/operator/tenants", {"slug": "x"}, content_type="application/json"
+    )
     assert incomplete.status_code == 400
     assert "official_name" in incomplete.json()["errors"]
 
@@ -151,16 +167,31 @@ def test_only_operators_may_use_the_operator_api(sulteng):
 def test_console_onboarding_form_shows_the_invitation_once(operator_client):
     page = operator_client.post(
         "/tenants/new/",
-        {"slug": "kotapalu", "official_name": "Inspektorat Kota Palu", "short_name": "Inspektorat Palu",
-         "region_kind": "city", "parent_province": "sulteng", "time_zone": "Asia/Makassar",
-         "default_language": "id", "custom_domains": "", "admin_email": "admin@palu.example"},
+        {
+            "slug": "kotapalu",
+            "official_name": "Inspektorat Kota Palu",
+            "short_name": "Inspektorat Palu",
+            "region_kind": "city",
+            "parent_province": "sulteng",
+            "time_zone": "Asia/Makassar",
+            "default_language": "id",
+            "custom_domains": "",
+            "admin_email": "admin@palu.example",
+        },
     )
     assert page.status_code == 200
     assert "http://kotapalu.localhost/staff/invitation/" in page.content.decode()
     again = operator_client.post(
         "/tenants/new/",
-        {"slug": "kotapalu", "official_name": "x", "short_name": "x", "region_kind": "city",
-         "time_zone": "Asia/Makassar", "default_language": "id", "admin_email": "a@palu.example"},
+        {
+            "slug": "kotapalu",
+            "official_name": "x",
+            "short_name": "x",
+            "region_kind": "city",
+            "time_zone": "Asia/Makassar",
+            "default_language": "id",
+            "admin_email": "a@palu.example",
+        },
     )
     assert again.status_code == 400
     assert "already exists" in again.content.decode()
@@ -168,9 +199,21 @@ def test_console_onboarding_form_shows_the_invitation_once(operator_client):
 
 @pytest.mark.django_db
 def test_cli_onboard_prints_the_link_and_refuses_bad_input(capsys):
-    call_command("onboard", "kotabogor", official_name="Inspektorat Kota Bogor", short_name="Bogor",
-                 region_kind="city", admin_email="admin@kotabogor.example")
+    call_command(
+        "onboard",
+        "kotabogor",
+        official_name="Inspektorat Kota Bogor",
+        short_name="Bogor",
+        region_kind="city",
+        admin_email="admin@kotabogor.example",
+    )
     assert "http://kotabogor.localhost/staff/invitation/" in capsys.readouterr().out
     with pytest.raises(CommandError, match="reserved"):
-        call_command("onboard", "admin", official_name="x", short_name="x", region_kind="city",
-                     admin_email="a@b.example")
+        call_command(
+            "onboard",
+            "admin",
+            official_name="x",
+            short_name="x",
+            region_kind="city",
+            admin_email="a@b.example",
+        )

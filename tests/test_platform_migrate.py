@@ -2,9 +2,9 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from psycopg import sql
 
+from tenants.db import connection
 from tenants.models import Domain, Tenant
 from tenants.onboarding import TenantApplication, tenant_onboard
 from tenants.schema_migrations import migrate_tenant_schemas, schemas_needing_migration
@@ -14,11 +14,15 @@ def forget_migration(schema: str, app: str, name: str, *, drop_table: str | None
     """Make a schema look like it missed a migration (optionally without its table)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            sql.SQL("DELETE FROM {}.django_migrations WHERE app = %s AND name = %s").format(sql.Identifier(schema)),
+            sql.SQL("DELETE FROM {}.django_migrations WHERE app = %s AND name = %s").format(
+                sql.Identifier(schema)
+            ),
             [app, name],
         )
         if drop_table:
-            cursor.execute(sql.SQL("DROP TABLE {}.{} CASCADE").format(sql.Identifier(schema), sql.Identifier(drop_table)))
+            cursor.execute(
+                sql.SQL("DROP TABLE {}.{} CASCADE").format(sql.Identifier(schema), sql.Identifier(drop_table))
+            )
 
 
 def table_exists(schema: str, table: str) -> bool:
@@ -59,10 +63,16 @@ def committed_tenants(django_db_setup, django_db_blocker):
     slugs = ["migrone", "migrtwo", "migrthree"]
     with django_db_blocker.unblock():
         for slug in slugs:
-            tenant_onboard(TenantApplication(
-                slug=slug, official_name=f"Inspektorat {slug}", short_name=slug, region_kind="regency",
-                time_zone="Asia/Jayapura", admin_email=f"admin@{slug}.example",
-            ))
+            tenant_onboard(
+                TenantApplication(
+                    slug=slug,
+                    official_name=f"Inspektorat {slug}",
+                    short_name=slug,
+                    region_kind="regency",
+                    time_zone="Asia/Jayapura",
+                    admin_email=f"admin@{slug}.example",
+                )
+            )
     yield slugs
     with django_db_blocker.unblock():
         for slug in slugs:

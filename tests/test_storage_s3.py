@@ -25,10 +25,13 @@ def s3_endpoint():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="ap-southeast-3", aws_access_key_id="test",
-                 aws_secret_access_key="test").create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"}
-    )
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="ap-southeast-3",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    ).create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
     yield endpoint
     server.stop()
 
@@ -40,7 +43,9 @@ def s3_storage(s3_endpoint, settings, monkeypatch):
     return TenantS3Storage(bucket_name=BUCKET, endpoint_url=s3_endpoint, region_name="ap-southeast-3")
 
 
-def test_objects_are_written_under_the_tenant_prefix_and_encrypted(s3_storage, s3_endpoint, sulteng, sukabumi):
+def test_objects_are_written_under_the_tenant_prefix_and_encrypted(
+    s3_storage, s3_endpoint, sulteng, sukabumi
+):
     with schema_context("sulteng"):
         name = s3_storage.save("evidence/kwitansi.pdf", ContentFile(b"%PDF-1.4 sulteng"))
         link = s3_storage.url(name)

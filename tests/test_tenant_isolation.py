@@ -4,10 +4,11 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import schema_context
 
 from intake.models import Category
+from tenants.db import connection
 from tests.conftest import client_for, staff_client
 
 
@@ -15,9 +16,13 @@ from tests.conftest import client_for, staff_client
 def distinct_categories(sulteng, sukabumi):
     """Given one category that exists only in each tenant."""
     with schema_context("sulteng"):
-        only_sulteng = Category.objects.create(code="tambang-ilegal", name_id="Tambang ilegal", name_en="Illegal mining")
+        only_sulteng = Category.objects.create(
+            code="tambang-ilegal", name_id="Tambang ilegal", name_en="Illegal mining"
+        )
     with schema_context("sukabumi"):
-        only_sukabumi = Category.objects.create(code="parkir-liar", name_id="Parkir liar", name_en="Illegal parking")
+        only_sukabumi = Category.objects.create(
+            code="parkir-liar", name_id="Parkir liar", name_en="Illegal parking"
+        )
     return only_sulteng, only_sukabumi
 
 
@@ -66,7 +71,9 @@ def test_object_ids_of_one_tenant_are_not_found_on_the_other(distinct_categories
     assert "tambang-ilegal" not in {category["code"] for category in listing}
 
     updated = sukabumi_admin.patch(
-        f"/api/v1/settings/categories/{only_sulteng.pk}", {"name_id": "Diubah"}, content_type="application/json"
+        f"/api/v1/settings/categories/{only_sulteng.pk}",
+        {"name_id": "Diubah"},
+        content_type="application/json",
     )
     assert updated.status_code in {200, 404}
     with schema_context("sulteng"):

@@ -37,8 +37,10 @@ def scrub_event(event: Event, hint: Hint | None = None) -> Event | None:
     contexts.pop("client_os", None)
     contexts.pop("browser", None)
     contexts.pop("device", None)
-    for breadcrumb in (event.get("breadcrumbs") or {}).get("values", []):
-        breadcrumb.pop("data", None)
+    breadcrumbs = event.get("breadcrumbs")
+    if isinstance(breadcrumbs, dict):
+        for breadcrumb in breadcrumbs.get("values", []):
+            breadcrumb.pop("data", None)
     tags: dict[str, Any] = dict(event.get("tags") or {})
     tags["tenant"] = current_tenant_slug()
     event["tags"] = tags

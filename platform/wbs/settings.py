@@ -21,7 +21,9 @@ IS_PRODUCTION = PROFILE == "production"
 
 DATA_DIR = Path(env.str("WBS_DATA_DIR", default=str(REPO_ROOT / ".wbs-data")))
 
-SECRET_KEY = env.str("SECRET_KEY") if IS_PRODUCTION else env.str("SECRET_KEY", default=f"insecure-{PROFILE}-key")
+SECRET_KEY = (
+    env.str("SECRET_KEY") if IS_PRODUCTION else env.str("SECRET_KEY", default=f"insecure-{PROFILE}-key")
+)
 DEBUG = env.bool("DEBUG", default=False)
 
 # Host names: the operator console lives on the base domain, each tenant on

@@ -24,7 +24,9 @@ class StaffRole(models.TextChoices):
 class User(AbstractUser):
     email = models.EmailField("email", unique=True)
     full_name = models.CharField("nama lengkap", max_length=150, blank=True)
-    language = models.CharField(max_length=2, choices=[("id", "Bahasa Indonesia"), ("en", "English")], default="id")
+    language = models.CharField(
+        max_length=2, choices=[("id", "Bahasa Indonesia"), ("en", "English")], default="id"
+    )
     # Staff roles within the tenant this account lives in (empty for operators).
     roles = ArrayField(models.CharField(max_length=32, choices=StaffRole.choices), default=list, blank=True)
 
@@ -54,11 +56,16 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"invitation for user {self.user_id}"
+
     @classmethod
     def issue(cls, user: User) -> tuple["Invitation", str]:
         token = secrets.token_urlsafe(32)
         invitation = cls.objects.create(
-            user=user, token_hash=hash_invitation_token(token), expires_at=timezone.now() + INVITATION_LIFETIME
+            user=user,
+            token_hash=hash_invitation_token(token),
+            expires_at=timezone.now() + INVITATION_LIFETIME,
         )
         return invitation, token
 

@@ -24,8 +24,18 @@ class TenantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Tenant
-        fields = ["slug", "official_name", "short_name", "region_kind", "parent_province", "time_zone",
-                  "default_language", "status", "domains", "created_at"]
+        fields = [
+            "slug",
+            "official_name",
+            "short_name",
+            "region_kind",
+            "parent_province",
+            "time_zone",
+            "default_language",
+            "status",
+            "domains",
+            "created_at",
+        ]
 
     def get_domains(self, tenant: Tenant) -> list[str]:
         return [domain.domain for domain in tenant.domains.all()]
@@ -42,8 +52,11 @@ class OnboardingSerializer(serializers.Serializer):
     custom_domains = serializers.ListField(child=serializers.CharField(max_length=253), required=False)
     admin_email = serializers.CharField()
     admin_name = serializers.CharField(required=False, allow_blank=True, default="")
-    branding = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False,
-                                     help_text=f"Any of: {', '.join(BRANDING_FIELDS)}")
+    branding = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text=f"Any of: {', '.join(BRANDING_FIELDS)}",
+    )
 
 
 class OnboardedSerializer(serializers.Serializer):

@@ -51,14 +51,18 @@ def console_home(request: HttpRequest) -> HttpResponse:
 
 
 class OnboardingForm(forms.Form):
-    slug = forms.CharField(max_length=40, help_text="Huruf kecil dan angka; menjadi nama skema dan subdomain.")
+    slug = forms.CharField(
+        max_length=40, help_text="Huruf kecil dan angka; menjadi nama skema dan subdomain."
+    )
     official_name = forms.CharField(max_length=200)
     short_name = forms.CharField(max_length=80)
     region_kind = forms.ChoiceField(choices=RegionKind.choices)
     parent_province = forms.CharField(max_length=40, required=False)
     time_zone = forms.ChoiceField(choices=TimeZone.choices)
     default_language = forms.ChoiceField(choices=[("id", "Bahasa Indonesia"), ("en", "English")])
-    custom_domains = forms.CharField(required=False, help_text="Satu nama host per baris, mis. wbs.sukabumikota.go.id")
+    custom_domains = forms.CharField(
+        required=False, help_text="Satu nama host per baris, mis. wbs.sukabumikota.go.id"
+    )
     admin_email = forms.EmailField()
     admin_name = forms.CharField(max_length=150, required=False)
 

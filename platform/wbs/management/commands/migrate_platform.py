@@ -29,7 +29,9 @@ class Command(BaseCommand):
         self.stdout.write(f"template: {'rebuilt from the new migrations' if rebuilt else 'up to date'}")
 
         schemas = list(Tenant.objects.order_by("schema_name").values_list("schema_name", flat=True))
-        run = migrate_tenant_schemas(schemas, processes=options["processes"], progress=not options["no_progress"])
+        run = migrate_tenant_schemas(
+            schemas, processes=options["processes"], progress=not options["no_progress"]
+        )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"tenants: {run.checked} checked, {run.up_to_date} up to date, {len(run.migrated)} migrated, "
@@ -38,4 +40,6 @@ class Command(BaseCommand):
         for schema_name, error in sorted(run.failed.items()):
             self.stderr.write(f"FAILED {schema_name}:\n{error}")
         if run.failed:
-            raise CommandError(f"{len(run.failed)} tenant schema(s) failed to migrate: {', '.join(sorted(run.failed))}")
+            raise CommandError(
+                f"{len(run.failed)} tenant schema(s) failed to migrate: {', '.join(sorted(run.failed))}"
+            )

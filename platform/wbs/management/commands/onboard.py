@@ -39,9 +39,10 @@ class Command(BaseCommand):
         try:
             result = tenant_onboard(application)
         except OnboardingError as error:
-            raise CommandError("nothing was created:\n" + "\n".join(
-                f"  {name}: {message}" for name, message in error.errors.items()
-            )) from error
+            raise CommandError(
+                "nothing was created:\n"
+                + "\n".join(f"  {name}: {message}" for name, message in error.errors.items())
+            ) from error
         self.stdout.write(f"Onboarded {result.tenant.official_name} ({result.tenant.schema_name}).")
         self.stdout.write(f"Invitation for {result.admin.email} (shown once, valid 7 days):")
         self.stdout.write(result.invitation_url)

@@ -1,0 +1,17 @@
+"""``connection`` typed as the tenant-aware backend it really is.
+
+django-stubs types ``django.db.connection`` as a plain ``BaseDatabaseWrapper``,
+which has no ``set_tenant``/``schema_name``. Import ``connection`` from here
+wherever the tenant is selected or read.
+"""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wbs.db_backend.base import DatabaseWrapper
+
+    connection: DatabaseWrapper
+else:
+    from django.db import connection
+
+__all__ = ["connection"]
