@@ -21,6 +21,7 @@ from wbs.accounts.models import Invitation, StaffRole, hash_invitation_token
 class StaffLoginView(LoginView):
     template_name = "casework/login.html"
     redirect_authenticated_user = True
+    next_page = "staff-home"
 
 
 @require_POST

@@ -24,7 +24,12 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from tenants.db import connection
 from tenants.models import SchemaTemplate
-from tenants.schema_migrations import migrate_schema, migrations_fingerprint
+from tenants.schema_migrations import (
+    existing_schemas,
+    migrate_schema,
+    migrations_fingerprint,
+    schemas_needing_migration,
+)
 
 SCHEMA_PLACEHOLDER = "__wbs_schema__"
 # Session settings pg_dump emits for psql; they must not leak into our connection.
@@ -107,7 +112,8 @@ def refresh_template(*, verbosity: int = 0) -> bool:
 
     Returns whether the SQL was rebuilt.
     """
-    migrate_schema(template_schema(), verbosity=verbosity)
+    if not existing_schemas([template_schema()]) or schemas_needing_migration([template_schema()]):
+        migrate_schema(template_schema(), verbosity=verbosity)
     fingerprint = migrations_fingerprint()
     stored = SchemaTemplate.objects.first()
     if stored is not None and stored.fingerprint == fingerprint:

@@ -87,9 +87,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "tenants.locale.TenantLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "wbs.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -130,7 +130,9 @@ LOGIN_URL = "staff-login"
 # Sessions live in each tenant's own schema and cookies are host-only, so a
 # login on one tenant is worthless on another.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_NAME = "wbs_session"
+# "__Host-" cookies are refused by browsers unless Secure, host-only and path=/.
+SESSION_COOKIE_NAME = "__Host-wbs_session" if IS_PRODUCTION else "wbs_session"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if IS_PRODUCTION else "csrftoken"
 SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -179,7 +181,7 @@ STORAGES = {
     },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if PROFILE == "test"
+        if not IS_PRODUCTION  # production runs collectstatic; the demo and tests serve from the apps
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }

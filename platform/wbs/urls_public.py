@@ -4,8 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from wbs.console import api, views
+from wbs.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", views.console_home, name="console-home"),
     path("login/", views.OperatorLoginView.as_view(), name="operator-login"),

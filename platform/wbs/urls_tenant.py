@@ -7,11 +7,13 @@ from rest_framework.routers import SimpleRouter
 from casework import settings_api, staff_views
 from intake import portal_views
 from tenants import views as tenant_views
+from wbs.health import healthz
 
 settings_router = SimpleRouter(trailing_slash=False)
 settings_router.register("categories", settings_api.CategoryViewSet, basename="settings-categories")
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", portal_views.portal_home, name="portal-home"),
     path("branding.css", tenant_views.branding_css, name="branding-css"),
