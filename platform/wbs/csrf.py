@@ -15,4 +15,4 @@ class NoReferrerCsrfViewMiddleware(CsrfViewMiddleware):
     def _origin_verified(self, request: HttpRequest) -> bool:
         if request.META.get("HTTP_ORIGIN") == "null":
             return request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") == "same-origin"
-        return super()._origin_verified(request)
+        return super()._origin_verified(request)  # type: ignore[misc]

@@ -4,7 +4,11 @@ import json
 import statistics
 import time
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any, Protocol
+
+
+class Writable(Protocol):
+    def write(self, text: str) -> object: ...
 
 
 def timed(action: Callable[[], Any]) -> float:
@@ -22,7 +26,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def print_report(out: TextIO, *, title: str, method: str, rows: list[dict[str, Any]], as_json: bool) -> None:
+def print_report(
+    out: Writable, *, title: str, method: str, rows: list[dict[str, Any]], as_json: bool
+) -> None:
     if as_json:
         out.write(json.dumps({"benchmark": title, "method": method, "results": rows}, indent=2) + "\n")
         return

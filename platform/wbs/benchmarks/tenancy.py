@@ -129,8 +129,11 @@ def wsgi_environ(host: str) -> dict[str, Any]:
 
 
 def requests_per_second(handler: WSGIHandler, hosts: list[str], count: int) -> float:
-    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> Callable[[bytes], None]:
         assert status.startswith("200"), status
+        return lambda _body: None
 
     environs = [wsgi_environ(hosts[index % len(hosts)]) for index in range(count)]
 
