@@ -1,21 +1,222 @@
-"""The reporter-facing pages of a tenant's portal."""
+"""The reporter-facing pages of a tenant's portal: server-rendered, usable without
+JavaScript, never cached, and never carrying the receipt in a URL."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.models import DeadlinePolicy
+from intake import abuse
+from intake.mailbox import (
+    SESSION_LIFETIME,
+    ReceiptRejected,
+    mailbox_add_evidence,
+    mailbox_close,
+    mailbox_open,
+    mailbox_reply,
+    mailbox_report,
+    mailbox_view,
+)
+from intake.models import ELEMENTS, Category, IdentityMode, ReporterRelation
+from intake.receipt_slip import receipt_slip_pdf
+from intake.receipts import normalise
+from intake.report_input import ReportInvalid, parse_report, present_elements
+from intake.reports import report_submit
+
+MAILBOX_COOKIE = "wbs_mailbox"
+PARTY_ROWS = 3
+ELEMENT_LABELS = {
+    "what": ("Apa", "What"),
+    "who": ("Siapa", "Who"),
+    "where": ("Di mana", "Where"),
+    "when": ("Kapan", "When"),
+    "why": ("Mengapa", "Why"),
+    "how": ("Bagaimana", "How"),
+    "how_much": ("Berapa", "How much"),
+}
+
+
+def _language() -> str:
+    return "en" if get_language() == "en" else "id"
+
+
+def element_labels(present: list[str]) -> list[dict[str, Any]]:
+    index = 1 if _language() == "en" else 0
+    return [
+        {"name": name, "label": ELEMENT_LABELS[name][index], "present": name in present} for name in ELEMENTS
+    ]
 
 
 @require_GET
+@never_cache
 def portal_home(request: HttpRequest) -> HttpResponse:
     tenant = request.tenant  # type: ignore[attr-defined]
     return render(
         request,
         "intake/home.html",
-        {
-            "welcome_text": tenant.welcome_text(get_language() or tenant.default_language),
-            "deadlines": DeadlinePolicy.objects.first(),
-        },
+        {"welcome_text": tenant.welcome_text(_language()), "deadlines": DeadlinePolicy.objects.first()},
     )
+
+
+@require_GET
+@never_cache
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/privacy.html")
+
+
+def submission_from_form(post: Any) -> dict[str, Any]:
+    """The form's flat fields in the API's shape (one set of rules for both)."""
+    parties = []
+    for row in range(PARTY_ROWS):
+        party = {key: post.get(f"who-{row}-{key}", "") for key in ("name", "position", "unit")}
+        if any(value.strip() for value in party.values()):
+            parties.append(party)
+    data: dict[str, Any] = {
+        key: post.get(key, "")
+        for key in ("category", "what", "description", "where", "when", "why", "how", "how_much", "relation")
+    }
+    data["identity_mode"] = post.get("identity_mode", IdentityMode.ANONYMOUS)
+    data["who"] = parties
+    if data["identity_mode"] != IdentityMode.ANONYMOUS:
+        data["identity"] = {key: post.get(f"identity-{key}", "") for key in ("name", "nik", "phone", "email")}
+        data["notify_email"] = post.get("notify_email", "")
+    return data
+
+
+def _form_context(post: Any, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    data = submission_from_form(post) if post else {}
+    narrative = {key: data.get(key, "") for key in ("what", "description", "where", "when", "why", "how")}
+    narrative["who"] = data.get("who", [])
+    how_much = data.get("how_much") or None
+    present = present_elements(narrative, 1 if how_much else None)
+    language = _language()
+    return {
+        "categories": [(c.code, c.name(language)) for c in Category.objects.filter(is_active=True)],
+        # Templates cannot read "identity-name" or "identity.name": use underscores.
+        "values": {key.replace("-", "_"): value for key, value in (post or {}).items()},
+        "party_rows": [
+            {key: (post or {}).get(f"who-{row}-{key}", "") for key in ("name", "position", "unit")}
+            | {"index": row}
+            for row in range(PARTY_ROWS)
+        ],
+        "errors": {key.replace(".", "_"): message for key, message in (errors or {}).items()},
+        "elements": element_labels(present),
+        "identity_modes": IdentityMode.choices,
+        "relations": ReporterRelation.choices,
+        "checked": bool(post),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def report_form(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "intake/report_form.html", _form_context(None))
+    if request.POST.get("website"):  # the honeypot field people never see
+        return render(
+            request, "intake/report_form.html", _form_context(request.POST, {"form": "?"}), status=400
+        )
+    if "check" in request.POST:  # "check completeness" without JavaScript: show, do not submit
+        return render(request, "intake/report_form.html", _form_context(request.POST))
+    try:
+        draft = parse_report(submission_from_form(request.POST))
+        submitted = report_submit(draft=draft, files=request.FILES.getlist("evidence"))
+    except ReportInvalid as error:
+        return render(
+            request, "intake/report_form.html", _form_context(request.POST, error.errors), status=400
+        )
+    except abuse.TooManyAttempts as error:
+        response = render(request, "intake/busy.html", {"retry_after": error.retry_after}, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    return render(
+        request,
+        "intake/receipt.html",
+        {"receipt": submitted.receipt, "elements": element_labels(draft.present)},
+        status=201,
+    )
+
+
+@require_POST
+@never_cache
+def receipt_pdf(request: HttpRequest) -> HttpResponse:
+    """The receipt as a printable slip; the receipt comes in the POST body, never the URL."""
+    receipt = request.POST.get("receipt", "")
+    if normalise(receipt) is None:
+        return HttpResponse(
+            "Kode laporan tidak valid. / Invalid receipt.", status=400, content_type="text/plain"
+        )
+    pdf = receipt_slip_pdf(tenant=request.tenant, receipt=receipt)  # type: ignore[attr-defined]
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="tanda-terima-laporan.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def follow_up_login(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "intake/follow_up.html")
+    try:
+        token, _report = mailbox_open(receipt=request.POST.get("receipt", ""))
+    except ReceiptRejected as rejected:
+        return render(request, "intake/follow_up.html", {"error": rejected.message}, status=400)
+    except abuse.TooManyAttempts as error:
+        response = render(request, "intake/busy.html", {"retry_after": error.retry_after}, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    response = redirect("mailbox")
+    response.set_cookie(
+        MAILBOX_COOKIE,
+        token,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def mailbox(request: HttpRequest) -> HttpResponse:
+    report = mailbox_report(request.COOKIES.get(MAILBOX_COOKIE))
+    if report is None:
+        response = render(request, "intake/follow_up.html", {"expired": True}, status=401)
+        response.delete_cookie(MAILBOX_COOKIE)
+        return response
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "evidence":
+                mailbox_add_evidence(report=report, files=request.FILES.getlist("evidence"))
+            else:
+                mailbox_reply(
+                    report=report, body=request.POST.get("body", ""), files=request.FILES.getlist("evidence")
+                )
+        except ReportInvalid as error:
+            errors = error.errors
+        else:
+            return redirect("mailbox")
+    return render(
+        request,
+        "intake/mailbox.html",
+        {"view": mailbox_view(report), "errors": errors, "values": request.POST},
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+@never_cache
+def mailbox_logout(request: HttpRequest) -> HttpResponse:
+    mailbox_close(request.COOKIES.get(MAILBOX_COOKIE))
+    response = redirect("portal-home")
+    response.delete_cookie(MAILBOX_COOKIE)
+    return response

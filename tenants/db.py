@@ -8,10 +8,21 @@ wherever the tenant is selected or read.
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tenants.models import Tenant
     from wbs.db_backend.base import DatabaseWrapper
 
     connection: DatabaseWrapper
 else:
     from django.db import connection
 
-__all__ = ["connection"]
+__all__ = ["connection", "current_tenant"]
+
+
+def current_tenant() -> "Tenant":
+    """The selected tenant as a model instance (schema_context selects only a name)."""
+    from tenants.models import Tenant
+
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, Tenant):
+        return tenant
+    return Tenant.objects.get(schema_name=connection.schema_name)

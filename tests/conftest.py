@@ -4,6 +4,7 @@ two seed tenants onboarded (committed, so servers and workers see them too)."""
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tenants.db import connection
@@ -24,8 +25,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 
 @pytest.fixture(autouse=True)
 def clean_tenant_state() -> Iterator[None]:
-    """Each test starts on the public schema with an empty host cache."""
+    """Each test starts on the public schema with an empty host cache and abuse counters."""
     directory.forget_all()
+    cache.clear()
     yield
     directory.forget_all()
     connection.set_schema_to_public()

@@ -48,6 +48,8 @@ SHARED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "wbs.accounts",
     "wbs.console",
     "wbs",  # the platform's management commands (wbs migrate, demo, bench)
@@ -85,6 +87,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MIDDLEWARE = [
     "tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tenants.locale.TenantLocaleMiddleware",
@@ -143,6 +146,21 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = IS_PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere; nothing loads from other origins; no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
@@ -187,6 +205,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = PROFILE != "production"
 
+# --- Encryption at rest (intake/encryption.py) -----------------------------------
+# Key-encryption keys: base64 of 32 random bytes each; the first wraps new keys,
+# the others are still accepted for unwrapping while a rotation is under way.
+WBS_KEY_ENCRYPTION_KEYS = env.list("WBS_KEY_ENCRYPTION_KEYS", default=[])
+WBS_KMS_KEY_ID = env.str("WBS_KMS_KEY_ID", default="")
+if IS_PRODUCTION and not (WBS_KEY_ENCRYPTION_KEYS or WBS_KMS_KEY_ID):
+    raise environ.ImproperlyConfigured("Set WBS_KEY_ENCRYPTION_KEYS or WBS_KMS_KEY_ID in production")
+
 # --- Cache and queue ----------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
@@ -207,6 +233,12 @@ CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    "staff-digests": {"task": "intake.tasks.send_staff_digests_due", "schedule": 300.0},
+}
+# Uploads: form fields stay small; files are limited per tenant by the intake service.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # --- API -------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -219,6 +251,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "wbs.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
+    # Swagger UI from our own static files (no CDN), its init script a file (CSP allows no inline script).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "WBS API",
     "DESCRIPTION": "Whistle Blowing System for Indonesian regional inspectorates",
     "VERSION": "1.0.0",

@@ -1,7 +1,7 @@
 """URLs of the base domain: the operator console and the operator API (public schema)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from wbs.console import api, views
 from wbs.health import healthz
@@ -16,5 +16,5 @@ urlpatterns = [
     path("tenants/<slug:slug>/", views.tenant_detail, name="console-tenant"),
     path("api/v1/operator/", include(api.router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="wbs.urls_public"), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

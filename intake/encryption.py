@@ -1,0 +1,263 @@
+"""Envelope encryption of reporter content, so a database dump alone reveals nothing.
+
+    key-encryption key (settings, or AWS KMS)      -- never in the database
+      └─ tenant data key (TenantKey, wrapped)      -- one live version per tenant
+           └─ report key (Report.wrapped_key)      -- one per report
+                └─ narrative, identity, messages, file bytes (AES-256-GCM)
+
+Deleting a report's wrapped key makes everything sealed with it unreadable
+(crypto-shredding). Rotating the tenant data key re-wraps the report keys only;
+rotating the key-encryption key re-wraps the tenant keys only. Unwrapped keys
+are kept in process memory, never in a shared cache.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.db import transaction
+
+from intake.models import KeyPurpose, Report, TenantKey
+from tenants.db import connection
+
+FORMAT_VERSION = b"\x01"
+NONCE_BYTES = 12
+
+
+class KeyUnavailable(RuntimeError):
+    """The key needed to open a value is gone (shredded) or cannot be unwrapped."""
+
+
+def seal(key: bytes, plaintext: bytes, *, context: str) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return FORMAT_VERSION + nonce + AESGCM(key).encrypt(nonce, plaintext, context.encode())
+
+
+def open_sealed(key: bytes, sealed: bytes, *, context: str) -> bytes:
+    sealed = bytes(sealed)
+    if sealed[:1] != FORMAT_VERSION:
+        raise ValueError("unknown sealed format")
+    nonce, ciphertext = sealed[1 : 1 + NONCE_BYTES], sealed[1 + NONCE_BYTES :]
+    return AESGCM(key).decrypt(nonce, ciphertext, context.encode())
+
+
+# --- The key-encryption key ------------------------------------------------------
+
+
+class KeyEncryptionKey(Protocol):
+    kek_id: str
+
+    def wrap(self, key: bytes, *, context: str) -> bytes: ...
+
+    def unwrap(self, wrapped: bytes, *, context: str) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class LocalKeyEncryptionKey:
+    """A 256-bit key from settings (WBS_KEY_ENCRYPTION_KEYS)."""
+
+    secret: bytes
+
+    @property
+    def kek_id(self) -> str:
+        return "local:" + hashlib.sha256(b"kek-id" + self.secret).hexdigest()[:16]
+
+    def wrap(self, key: bytes, *, context: str) -> bytes:
+        return seal(self.secret, key, context=context)
+
+    def unwrap(self, wrapped: bytes, *, context: str) -> bytes:
+        return open_sealed(self.secret, wrapped, context=context)
+
+
+@dataclass(frozen=True)
+class KmsKeyEncryptionKey:
+    """An AWS KMS key: tenant keys are wrapped and unwrapped by KMS itself."""
+
+    key_id: str
+
+    @property
+    def kek_id(self) -> str:
+        return "kms:" + self.key_id
+
+    def _client(self) -> Any:
+        import boto3
+
+        return boto3.client("kms", region_name=settings.AWS_S3_REGION_NAME)
+
+    def wrap(self, key: bytes, *, context: str) -> bytes:
+        response = self._client().encrypt(
+            KeyId=self.key_id, Plaintext=key, EncryptionContext={"wbs": context}
+        )
+        return bytes(response["CiphertextBlob"])
+
+    def unwrap(self, wrapped: bytes, *, context: str) -> bytes:
+        response = self._client().decrypt(CiphertextBlob=bytes(wrapped), EncryptionContext={"wbs": context})
+        return bytes(response["Plaintext"])
+
+
+def _local_secret(encoded: str) -> bytes:
+    secret = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    if len(secret) != 32:
+        raise ValueError("each WBS_KEY_ENCRYPTION_KEYS entry must be 32 bytes, base64-encoded")
+    return secret
+
+
+def key_encryption_keys() -> list[KeyEncryptionKey]:
+    """The current key-encryption key first, then older ones still accepted for unwrapping."""
+    keys: list[KeyEncryptionKey] = []
+    if settings.WBS_KMS_KEY_ID:
+        keys.append(KmsKeyEncryptionKey(settings.WBS_KMS_KEY_ID))
+    keys.extend(LocalKeyEncryptionKey(_local_secret(encoded)) for encoded in settings.WBS_KEY_ENCRYPTION_KEYS)
+    if not keys:
+        # Demo and tests only (settings refuse to start production without a key).
+        derived = HKDF(algorithm=SHA256(), length=32, salt=None, info=b"wbs-kek").derive(
+            settings.SECRET_KEY.encode()
+        )
+        keys.append(LocalKeyEncryptionKey(derived))
+    return keys
+
+
+def _kek_by_id(kek_id: str) -> KeyEncryptionKey:
+    for kek in key_encryption_keys():
+        if kek.kek_id == kek_id:
+            return kek
+    raise KeyUnavailable(f"the key-encryption key {kek_id} is not configured")
+
+
+# --- Tenant keys -------------------------------------------------------------------
+
+_unwrapped_tenant_keys: dict[tuple[str, str, int, str], bytes] = {}
+
+
+def _tenant_key_context(purpose: str, version: int) -> str:
+    return f"{connection.schema_name}:{purpose}:{version}"
+
+
+def _unwrap_tenant_key(row: TenantKey) -> bytes:
+    cache_key = (connection.schema_name, row.purpose, row.version, row.kek_id)
+    key = _unwrapped_tenant_keys.get(cache_key)
+    if key is None:
+        key = _kek_by_id(row.kek_id).unwrap(
+            bytes(row.wrapped), context=_tenant_key_context(row.purpose, row.version)
+        )
+        _unwrapped_tenant_keys[cache_key] = key
+    return key
+
+
+def _create_tenant_key(purpose: str, version: int) -> TenantKey:
+    kek = key_encryption_keys()[0]
+    key = AESGCM.generate_key(bit_length=256)
+    return TenantKey.objects.create(
+        purpose=purpose,
+        version=version,
+        wrapped=kek.wrap(key, context=_tenant_key_context(purpose, version)),
+        kek_id=kek.kek_id,
+    )
+
+
+def current_tenant_key(purpose: str) -> tuple[int, bytes]:
+    """The tenant's live key for ``purpose``, created on first use."""
+    row = TenantKey.objects.filter(purpose=purpose).order_by("-version").first()
+    if row is None:
+        with transaction.atomic():
+            row = _create_tenant_key(purpose, 1)
+    return row.version, _unwrap_tenant_key(row)
+
+
+def tenant_key(purpose: str, version: int) -> bytes:
+    row = TenantKey.objects.filter(purpose=purpose, version=version).first()
+    if row is None:
+        raise KeyUnavailable(f"{purpose} key v{version} no longer exists")
+    return _unwrap_tenant_key(row)
+
+
+def receipt_secret() -> bytes:
+    """The tenant's secret for receipt hashes (never rotated: old receipts must keep working)."""
+    return current_tenant_key(KeyPurpose.RECEIPT)[1]
+
+
+# --- Report keys -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportKey:
+    """A report's own key and what it is bound to."""
+
+    uid: str
+    key: bytes
+
+    def seal(self, field: str, value: bytes) -> bytes:
+        return seal(self.key, value, context=f"{self.uid}:{field}")
+
+    def open(self, field: str, sealed: bytes) -> bytes:
+        return open_sealed(self.key, sealed, context=f"{self.uid}:{field}")
+
+    def seal_json(self, field: str, value: Any) -> bytes:
+        return self.seal(field, json.dumps(value, ensure_ascii=False).encode())
+
+    def open_json(self, field: str, sealed: bytes) -> Any:
+        return json.loads(self.open(field, sealed))
+
+
+def new_report_key(uid: str) -> tuple[ReportKey, int, bytes]:
+    """A fresh report key, with the tenant key version and the wrapped form to store."""
+    version, data_key = current_tenant_key(KeyPurpose.DATA)
+    key = AESGCM.generate_key(bit_length=256)
+    return ReportKey(uid, key), version, seal(data_key, key, context=f"report:{uid}")
+
+
+def report_key(report: Report) -> ReportKey:
+    if report.wrapped_key is None:
+        raise KeyUnavailable("this report's key was destroyed")
+    data_key = tenant_key(KeyPurpose.DATA, report.key_version)
+    uid = str(report.uid)
+    return ReportKey(uid, open_sealed(data_key, bytes(report.wrapped_key), context=f"report:{uid}"))
+
+
+# --- Rotation --------------------------------------------------------------------
+
+
+def rotate_tenant_data_key() -> int:
+    """Start a new data-key version and re-wrap every report key under it.
+
+    Field ciphertexts do not change; the old version is deleted afterwards.
+    Returns the new version.
+    """
+    with transaction.atomic():
+        old_rows = list(TenantKey.objects.select_for_update().filter(purpose=KeyPurpose.DATA))
+        new_version = max((row.version for row in old_rows), default=0) + 1
+        new_key = _unwrap_tenant_key(_create_tenant_key(KeyPurpose.DATA, new_version))
+        old_keys = {row.version: _unwrap_tenant_key(row) for row in old_rows}
+        for report in Report.objects.exclude(wrapped_key=None).only("uid", "key_version", "wrapped_key"):
+            uid = str(report.uid)
+            key = open_sealed(
+                old_keys[report.key_version], bytes(report.wrapped_key), context=f"report:{uid}"
+            )
+            report.wrapped_key = seal(new_key, key, context=f"report:{uid}")
+            report.key_version = new_version
+            report.save(update_fields=["wrapped_key", "key_version"])
+        TenantKey.objects.filter(purpose=KeyPurpose.DATA, version__lt=new_version).delete()
+    return new_version
+
+
+def rewrap_tenant_keys() -> int:
+    """Re-wrap this tenant's keys with the current key-encryption key. Returns how many changed."""
+    current = key_encryption_keys()[0]
+    changed = 0
+    with transaction.atomic():
+        for row in TenantKey.objects.select_for_update().exclude(kek_id=current.kek_id):
+            key = _unwrap_tenant_key(row)
+            row.wrapped = current.wrap(key, context=_tenant_key_context(row.purpose, row.version))
+            row.kek_id = current.kek_id
+            row.save(update_fields=["wrapped", "kek_id"])
+            changed += 1
+    return changed

@@ -1,0 +1,86 @@
+"""Accepting reports: from the portal and API, and recorded by staff from other channels.
+
+A report is accepted only once everything in it has been checked; it is then
+written, with its case and files, in one transaction. The receipt is returned
+to the caller once and never stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from casework.models import Case
+from intake import abuse
+from intake.encryption import new_report_key
+from intake.evidence import prepare_evidence, remove_files, store_evidence
+from intake.models import Channel, IntakeSettings, Report, Uploader
+from intake.receipts import new_receipt, receipt_hash
+from intake.report_input import ReportDraft, ReportInvalid
+from tenants.clock import tenant_today
+
+
+@dataclass
+class SubmittedReport:
+    report: Report
+    receipt: str
+
+
+def report_submit(
+    *,
+    draft: ReportDraft,
+    files: Sequence[UploadedFile] = (),
+    channel: str = Channel.WEB,
+    received_on: date | None = None,
+) -> SubmittedReport:
+    """Store a report and return its receipt. Raises ReportInvalid or abuse.TooManyAttempts."""
+    if channel == Channel.WEB:
+        abuse.check_limit("submissions", IntakeSettings.current().submissions_per_10_minutes)
+    today = tenant_today()
+    if received_on is not None and received_on > today:
+        raise ReportInvalid(
+            {"received_on": "Tanggal diterima tidak boleh di masa depan. / Cannot be in the future."}
+        )
+    prepared = prepare_evidence(files)
+    receipt = new_receipt()
+    hashed = receipt_hash(receipt)
+    assert hashed is not None
+
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            uid = uuid.uuid4()
+            key, key_version, wrapped_key = new_report_key(str(uid))
+            report = Report.objects.create(
+                uid=uid,
+                category=draft.category,
+                channel=channel,
+                identity_mode=draft.identity_mode,
+                relation=draft.relation,
+                received_on=received_on or today,
+                receipt_hash=hashed,
+                key_version=key_version,
+                wrapped_key=wrapped_key,
+                sealed_narrative=key.seal_json("narrative", draft.narrative),
+                sealed_identity=key.seal_json("identity", draft.identity) if draft.identity else None,
+                sealed_notify_email=key.seal("notify-email", draft.notify_email.encode())
+                if draft.notify_email
+                else None,
+                how_much=draft.how_much,
+                completeness=draft.completeness,
+            )
+            Case.objects.create(report=report)
+            store_evidence(
+                report=report, key=key, prepared=prepared, uploaded_by=Uploader.REPORTER, written=written
+            )
+    except BaseException:
+        remove_files(written)
+        raise
+    if channel == Channel.WEB:
+        abuse.record("submissions")
+    return SubmittedReport(report=report, receipt=receipt)

@@ -1,0 +1,155 @@
+"""The reporter's pages, used as a browser without JavaScript would."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from intake.mailbox import message_to_reporter
+from intake.models import Attachment, Message, Report
+from tenants.onboarding import primary_hostname
+from tests.support.evidence import executable_named_jpg, jpeg_with_gps
+from wbs.accounts.models import User
+
+FORM = {
+    "category": "korupsi",
+    "what": "Pengadaan laptop digelembungkan",
+    "description": "Harga laptop di kontrak dua kali harga pasar.",
+    "who-0-name": "Bendahara",
+    "who-0-unit": "Dinas Pendidikan",
+    "where": "Palu",
+    "when": "2025",
+    "how_much": "150.000.000",
+    "identity_mode": "anonymous",
+    "relation": "employee",
+}
+
+
+@pytest.fixture(autouse=True)
+def evidence_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+def browser(slug: str = "sulteng") -> Client:
+    return Client(HTTP_HOST=primary_hostname(slug))
+
+
+def receipt_on(page: str) -> str:
+    match = re.search(r'id="receipt"[^>]*>([2-9A-Z-]{24})<', page)
+    assert match, "no receipt on the page"
+    return match.group(1)
+
+
+def test_reporter_pages_are_private_and_strict(sulteng):
+    for path in ("/", "/lapor/", "/pantau/", "/privasi/"):
+        response = browser().get(path)
+        assert response.status_code == 200, path
+        assert "no-store" in response["Cache-Control"]
+        assert response["Referrer-Policy"] == "no-referrer"
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy
+        assert len(response.content) < 100 * 1024
+        assert "<script>" not in response.content.decode()
+
+
+def test_checking_completeness_without_javascript_shows_what_is_missing(sulteng):
+    page = browser().post("/lapor/", {"category": "korupsi", "what": "x", "where": "Palu", "check": "1"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert re.search(r'data-element="where" class="present"', html)
+    assert re.search(r'data-element="who" class=""', html)
+    with schema_context("sulteng"):
+        assert Report.objects.count() == 0
+
+
+def test_submitting_the_form_shows_the_receipt_once(sulteng):
+    response = browser().post("/lapor/", FORM | {"evidence": SimpleUploadedFile("foto.jpg", jpeg_with_gps())})
+    assert response.status_code == 201
+    html = response.content.decode()
+    receipt = receipt_on(html)
+    assert "hanya ditampilkan sekali" in html
+    with schema_context("sulteng"):
+        report = Report.objects.get()
+        assert report.how_much == 150_000_000
+        assert report.relation == "employee"
+        assert Attachment.objects.filter(report=report).count() == 1
+
+    slip = browser().post("/lapor/tanda-terima.pdf", {"receipt": receipt})
+    assert slip.status_code == 200 and slip["Content-Type"] == "application/pdf"
+    assert slip.content.startswith(b"%PDF")
+
+
+def test_form_errors_are_listed_and_nothing_is_stored(sulteng):
+    page = browser().post(
+        "/lapor/",
+        FORM
+        | {
+            "what": "",
+            "identity_mode": "confidential",
+            "identity-nik": "12",
+            "evidence": SimpleUploadedFile("bukti.jpg", executable_named_jpg()),
+        },
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "Laporan belum terkirim" in html
+    assert 'href="#field-what"' in html and 'href="#field-identity_name"' in html
+    assert 'id="field-what"' in html and 'id="field-identity_name"' in html
+    # What the reporter typed is still there.
+    assert "Harga laptop di kontrak" in html
+    with schema_context("sulteng"):
+        assert Report.objects.count() == 0
+
+
+def test_the_honeypot_turns_bots_away(sulteng):
+    page = browser().post("/lapor/", FORM | {"website": "http://spam.example"})
+    assert page.status_code == 400
+    with schema_context("sulteng"):
+        assert Report.objects.count() == 0
+
+
+def test_follow_up_mailbox_reply_and_logout(sulteng):
+    reporter = browser()
+    receipt = receipt_on(reporter.post("/lapor/", FORM).content.decode())
+    with schema_context("sulteng"):
+        message_to_reporter(
+            report=Report.objects.get(),
+            staff_user=User.objects.get(email="verifikator@sulteng.example"),
+            body="Apakah Anda punya salinan kontraknya?",
+        )
+
+    wrong = reporter.post("/pantau/", {"receipt": "2222-3333-4444-5555-6666"})
+    assert wrong.status_code == 400 and "tidak dikenal" in wrong.content.decode()
+
+    login = reporter.post("/pantau/", {"receipt": receipt})
+    assert login.status_code == 302 and login["Location"] == "/pantau/kotak/"
+    cookie = login.cookies["wbs_mailbox"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and not cookie["domain"]
+
+    mailbox = reporter.get("/pantau/kotak/")
+    html = mailbox.content.decode()
+    assert "Apakah Anda punya salinan kontraknya?" in html
+    assert "sudah kami terima" in html
+    assert receipt not in html
+
+    assert reporter.post("/pantau/kotak/", {"body": ""}).status_code == 400
+    sent = reporter.post(
+        "/pantau/kotak/",
+        {"body": "Ada, saya lampirkan.", "evidence": SimpleUploadedFile("kontrak.jpg", jpeg_with_gps())},
+    )
+    assert sent.status_code == 302
+    assert "Ada, saya lampirkan." in reporter.get("/pantau/kotak/").content.decode()
+    with schema_context("sulteng"):
+        assert Message.objects.filter(author="reporter").count() == 1
+
+    assert reporter.post("/pantau/keluar/").status_code == 302
+    assert reporter.get("/pantau/kotak/").status_code == 401
+
+
+def test_a_receipt_from_another_tenant_does_not_open_this_mailbox(sulteng, sukabumi):
+    receipt = receipt_on(browser("sukabumi").post("/lapor/", FORM | {"category": "pungli"}).content.decode())
+    refused = browser("sulteng").post("/pantau/", {"receipt": receipt})
+    assert refused.status_code == 400
