@@ -6,26 +6,14 @@ import logging
 
 import pytest
 import sentry_sdk
-from sentry_sdk.transport import Transport
 
 from tests.conftest import client_for
+from tests.support.sentry import CapturingTransport
 from wbs import observability
 
 CLIENT_IP = "203.0.113.77"
 USER_AGENT = "Mozilla/5.0 (Linux; Android 13; SM-A145F) ReporterPhone"
 SECRET_TEXT = "Kepala dinas meminta setoran 5 juta"
-
-
-class CapturingTransport(Transport):
-    def __init__(self, options=None):
-        super().__init__(options)
-        self.envelopes = []
-
-    def capture_envelope(self, envelope):
-        self.envelopes.append(envelope)
-
-    def events(self):
-        return [item.payload.json for env in self.envelopes for item in env.items if item.type == "event"]
 
 
 @pytest.fixture
