@@ -13,7 +13,11 @@ from tenants.db import connection
 
 
 class TenantFileSystemStorage(_TenantFileSystemStorage):
-    pass
+    def _clear_cached_properties(self, setting: str, **kwargs: object) -> None:
+        # django-tenants forgets to drop its cached root when MEDIA_ROOT changes.
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "MEDIA_ROOT":
+            self.__dict__.pop("relative_media_root", None)
 
 
 class TenantS3Storage(S3Storage):

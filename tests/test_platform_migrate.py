@@ -45,8 +45,8 @@ def test_nothing_to_apply_is_found_in_bulk_and_reported(capsys):
 def test_a_schema_behind_is_migrated_and_a_broken_one_fails_alone(capsys):
     # sukabumi missed a migration entirely; sulteng has the table but lost the record,
     # so replaying the migration there fails ("relation already exists").
-    forget_migration("sukabumi", "casework", "0001_initial", drop_table="casework_deadlinepolicy")
-    forget_migration("sulteng", "intake", "0001_initial")
+    forget_migration("sukabumi", "casework", "0002_case", drop_table="casework_case")
+    forget_migration("sulteng", "casework", "0002_case")
     assert schemas_needing_migration(["sukabumi", "sulteng"]) == ["sukabumi", "sulteng"]
 
     with pytest.raises(CommandError, match="1 tenant schema\\(s\\) failed to migrate: sulteng"):
@@ -54,7 +54,7 @@ def test_a_schema_behind_is_migrated_and_a_broken_one_fails_alone(capsys):
     captured = capsys.readouterr()
     assert "2 checked, 0 up to date, 1 migrated, 1 failed" in captured.out
     assert "FAILED sulteng" in captured.err and "already exists" in captured.err
-    assert table_exists("sukabumi", "casework_deadlinepolicy")
+    assert table_exists("sukabumi", "casework_case")
 
 
 @pytest.fixture
@@ -84,8 +84,8 @@ def committed_tenants(django_db_setup, django_db_blocker):
 
 def test_parallel_workers_migrate_what_is_behind_and_report_failures(committed_tenants, django_db_blocker):
     with django_db_blocker.unblock():
-        forget_migration("migrone", "casework", "0001_initial", drop_table="casework_deadlinepolicy")
-        forget_migration("migrtwo", "intake", "0001_initial")  # will fail
+        forget_migration("migrone", "casework", "0002_case", drop_table="casework_case")
+        forget_migration("migrtwo", "casework", "0002_case")  # will fail
         run = migrate_tenant_schemas([*committed_tenants, "nosuchschema"], processes=2, progress=False)
 
         assert run.checked == 4
@@ -94,5 +94,5 @@ def test_parallel_workers_migrate_what_is_behind_and_report_failures(committed_t
         assert set(run.failed) == {"migrtwo", "nosuchschema"}
         assert "already exists" in run.failed["migrtwo"]
         assert run.failed["nosuchschema"] == "schema does not exist"
-        assert table_exists("migrone", "casework_deadlinepolicy")
+        assert table_exists("migrone", "casework_case")
         assert schemas_needing_migration(committed_tenants) == ["migrtwo"]
