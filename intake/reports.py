@@ -15,7 +15,7 @@ from datetime import date
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from casework.models import Case
+from casework.cases import case_open_for_report
 from intake import abuse
 from intake.encryption import new_report_key
 from intake.evidence import prepare_evidence, remove_files, store_evidence
@@ -37,6 +37,7 @@ def report_submit(
     files: Sequence[UploadedFile] = (),
     channel: str = Channel.WEB,
     received_on: date | None = None,
+    staff_user: object = None,
 ) -> SubmittedReport:
     """Store a report and return its receipt. Raises ReportInvalid or abuse.TooManyAttempts."""
     if channel == Channel.WEB:
@@ -74,7 +75,7 @@ def report_submit(
                 how_much=draft.how_much,
                 completeness=draft.completeness,
             )
-            Case.objects.create(report=report)
+            case_open_for_report(report, actor=staff_user)
             store_evidence(
                 report=report, key=key, prepared=prepared, uploaded_by=Uploader.REPORTER, written=written
             )

@@ -9,26 +9,36 @@ from tenants.models import Domain, Tenant
 from tenants.onboarding import TenantApplication, tenant_onboard
 from tenants.schema_migrations import migrate_tenant_schemas, schemas_needing_migration
 
+LATEST = ("casework", "0004_audit_append_only")
 
-def forget_migration(schema: str, app: str, name: str, *, drop_table: str | None = None) -> None:
-    """Make a schema look like it missed a migration (optionally without its table)."""
+
+def forget_latest_migration(schema: str, *, undo_it: bool) -> None:
+    """Make a schema look like it missed the latest migration: really missing it
+    (undo_it) or with its effect still there, so applying it again fails."""
     with connection.cursor() as cursor:
         cursor.execute(
             sql.SQL("DELETE FROM {}.django_migrations WHERE app = %s AND name = %s").format(
                 sql.Identifier(schema)
             ),
-            [app, name],
+            list(LATEST),
         )
-        if drop_table:
+        if undo_it:
             cursor.execute(
-                sql.SQL("DROP TABLE {}.{} CASCADE").format(sql.Identifier(schema), sql.Identifier(drop_table))
+                sql.SQL("DROP FUNCTION {}.casework_audit_refuse_change() CASCADE").format(
+                    sql.Identifier(schema)
+                )
             )
 
 
-def table_exists(schema: str, table: str) -> bool:
+def has_append_only_trigger(schema: str) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [f'"{schema}".{table}'])
-        return cursor.fetchone()[0] is not None
+        cursor.execute(
+            "SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND t.tgname = 'casework_auditentry_append_only'",
+            [schema],
+        )
+        return cursor.fetchone() is not None
 
 
 @pytest.mark.django_db
@@ -43,10 +53,10 @@ def test_nothing_to_apply_is_found_in_bulk_and_reported(capsys):
 
 @pytest.mark.django_db
 def test_a_schema_behind_is_migrated_and_a_broken_one_fails_alone(capsys):
-    # sukabumi missed a migration entirely; sulteng has the table but lost the record,
-    # so replaying the migration there fails ("relation already exists").
-    forget_migration("sukabumi", "casework", "0002_case", drop_table="casework_case")
-    forget_migration("sulteng", "casework", "0002_case")
+    # sukabumi missed the latest migration entirely; sulteng has its trigger but lost the
+    # record, so applying it again there fails ("trigger ... already exists").
+    forget_latest_migration("sukabumi", undo_it=True)
+    forget_latest_migration("sulteng", undo_it=False)
     assert schemas_needing_migration(["sukabumi", "sulteng"]) == ["sukabumi", "sulteng"]
 
     with pytest.raises(CommandError, match="1 tenant schema\\(s\\) failed to migrate: sulteng"):
@@ -54,7 +64,7 @@ def test_a_schema_behind_is_migrated_and_a_broken_one_fails_alone(capsys):
     captured = capsys.readouterr()
     assert "2 checked, 0 up to date, 1 migrated, 1 failed" in captured.out
     assert "FAILED sulteng" in captured.err and "already exists" in captured.err
-    assert table_exists("sukabumi", "casework_case")
+    assert has_append_only_trigger("sukabumi")
 
 
 @pytest.fixture
@@ -84,8 +94,8 @@ def committed_tenants(django_db_setup, django_db_blocker):
 
 def test_parallel_workers_migrate_what_is_behind_and_report_failures(committed_tenants, django_db_blocker):
     with django_db_blocker.unblock():
-        forget_migration("migrone", "casework", "0002_case", drop_table="casework_case")
-        forget_migration("migrtwo", "casework", "0002_case")  # will fail
+        forget_latest_migration("migrone", undo_it=True)
+        forget_latest_migration("migrtwo", undo_it=False)  # will fail
         run = migrate_tenant_schemas([*committed_tenants, "nosuchschema"], processes=2, progress=False)
 
         assert run.checked == 4
@@ -94,5 +104,5 @@ def test_parallel_workers_migrate_what_is_behind_and_report_failures(committed_t
         assert set(run.failed) == {"migrtwo", "nosuchschema"}
         assert "already exists" in run.failed["migrtwo"]
         assert run.failed["nosuchschema"] == "schema does not exist"
-        assert table_exists("migrone", "casework_case")
+        assert has_append_only_trigger("migrone")
         assert schemas_needing_migration(committed_tenants) == ["migrtwo"]

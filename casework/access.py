@@ -1,0 +1,95 @@
+"""Who may do what with cases: the one choke point for every staff page, API
+endpoint, export and notification.
+
+``visible_cases(user)`` is the only way to list cases for a person: it leaves
+out every case the person is excluded from (conflict of interest), so such a
+case is absent from lists, counts, search, exports and the API alike; fetching
+one by id goes through ``case_for(user, pk)``, which answers "not found" for
+an excluded person exactly as for a case that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from casework.models import Case
+from wbs.accounts.models import StaffRole
+
+R = StaffRole
+HANDLERS = frozenset({R.INTAKE_OFFICER, R.INVESTIGATOR, R.SUPERVISOR})
+
+# action -> roles allowed to do it (a person may hold several roles)
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_cases": HANDLERS,
+    "view_statistics": HANDLERS | {R.AUDITOR, R.ADMINISTRATOR},
+    "record_offline_report": frozenset({R.INTAKE_OFFICER, R.SUPERVISOR}),
+    "assign": frozenset({R.INTAKE_OFFICER, R.SUPERVISOR}),
+    "exclude_others": frozenset({R.SUPERVISOR}),
+    "declare_conflict": HANDLERS,
+    "message_reporter": HANDLERS,
+    "write_note": HANDLERS,
+    "upload_evidence": HANDLERS,
+    "request_identity": frozenset({R.INVESTIGATOR, R.SUPERVISOR}),
+    "decide_identity": frozenset({R.IDENTITY_CUSTODIAN}),
+    "export_case_list": frozenset({R.SUPERVISOR, R.AUDITOR}),
+    "export_case_summary": HANDLERS,
+    "view_audit_trail": frozenset({R.ADMINISTRATOR, R.AUDITOR}),
+    "manage_settings": frozenset({R.ADMINISTRATOR}),
+    "request_early_deletion": frozenset({R.ADMINISTRATOR}),
+    "approve_early_deletion": frozenset({R.ADMINISTRATOR}),
+    "forward_case": frozenset({R.SUPERVISOR}),
+}
+
+
+class NotAllowed(PermissionError):
+    def __init__(self, action: str, allowed: frozenset[str] | None = None):
+        self.action = action
+        roles = ", ".join(sorted(allowed if allowed is not None else PERMISSIONS.get(action, ())))
+        super().__init__(f"Tindakan ini memerlukan peran: {roles}. / This needs one of these roles: {roles}.")
+
+
+def roles_of(user: Any) -> set[str]:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return set()
+    return set(getattr(user, "roles", ()) or ())
+
+
+def can(user: Any, action: str) -> bool:
+    return bool(roles_of(user) & PERMISSIONS[action])
+
+
+def require(user: Any, action: str) -> None:
+    if not can(user, action):
+        raise NotAllowed(action)
+
+
+def visible_cases(user: Any) -> QuerySet[Case]:
+    """Every case this person may know exists (none for roles that do not handle cases)."""
+    if not can(user, "view_cases"):
+        return Case.objects.none()
+    return Case.objects.exclude(exclusions__user=user)
+
+
+def case_for(user: Any, pk: Any) -> Case:
+    """One visible case, or Http404 whether it is missing, excluded or out of the person's roles."""
+    try:
+        return visible_cases(user).select_related("report__category", "assignee", "team").get(pk=int(pk))
+    except (Case.DoesNotExist, TypeError, ValueError) as missing:
+        raise Http404("Kasus tidak ditemukan. / No such case.") from missing
+
+
+def case_for_identity_custodian(user: Any, pk: Any) -> Case:
+    """The identity custodian sees a case only through an identity request on it."""
+    require(user, "decide_identity")
+    try:
+        return (
+            Case.objects.exclude(exclusions__user=user)
+            .filter(identity_requests__isnull=False)
+            .distinct()
+            .get(pk=int(pk))
+        )
+    except (Case.DoesNotExist, TypeError, ValueError) as missing:
+        raise Http404("Kasus tidak ditemukan. / No such case.") from missing
