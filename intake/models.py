@@ -57,6 +57,7 @@ class TenantKey(models.Model):
 
 class Channel(models.TextChoices):
     WEB = "web", "Portal web"
+    FORWARDED = "forwarded", "Diteruskan dari inspektorat lain"
     LETTER = "letter", "Surat"
     IN_PERSON = "in_person", "Datang langsung"
     PHONE = "phone", "Telepon"
@@ -103,6 +104,9 @@ class Report(models.Model):
     how_much = models.PositiveBigIntegerField(null=True, blank=True, help_text="estimated loss in rupiah")
     completeness = models.PositiveSmallIntegerField(default=0, help_text="bit i set = ELEMENTS[i] present")
     staff_notified = models.BooleanField(default=False)
+    # The reporter agrees that their identity may be passed on if the report is
+    # forwarded to another inspectorate or competent body.
+    consent_to_forward_identity = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

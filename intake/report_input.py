@@ -43,6 +43,7 @@ class ReportDraft:
     relation: str
     notify_email: str | None
     present: list[str] = field(default_factory=list)
+    consent_to_forward_identity: bool = False
 
     @property
     def completeness(self) -> int:
@@ -224,7 +225,12 @@ def parse_report(data: Mapping[str, Any]) -> ReportDraft:
         relation=relation,
         notify_email=notify_email,
         present=present_elements(narrative, how_much),
+        consent_to_forward_identity=_flag(data.get("consent_to_forward_identity")) and identity is not None,
     )
+
+
+def _flag(value: Any) -> bool:
+    return value in (True, "true", "True", "1", "on", 1)
 
 
 def present_elements(narrative: Mapping[str, Any], how_much: int | None) -> list[str]:

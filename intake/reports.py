@@ -74,6 +74,7 @@ def report_submit(
                 else None,
                 how_much=draft.how_much,
                 completeness=draft.completeness,
+                consent_to_forward_identity=draft.consent_to_forward_identity,
             )
             case_open_for_report(report, actor=staff_user)
             store_evidence(

@@ -25,6 +25,8 @@ urlpatterns = [
     path("pantau/keluar/", portal_views.mailbox_logout, name="mailbox-logout"),
     path("privasi/", portal_views.privacy_notice, name="privacy"),
     path("staff/", include(staff_views.urlpatterns)),
+    path("staff/", include("casework.page_urls")),
+    path("api/v1/cases", include("casework.api_urls")),
     path("api/v1/settings/", include(settings_router.urls)),
     path("api/v1/intake/categories", intake_api.CategoriesView.as_view(), name="intake-categories"),
     path("api/v1/intake/reports", intake_api.ReportsView.as_view(), name="intake-reports"),
