@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from intake.models import KeyPurpose, Report, TenantKey
 from tenants.db import connection
@@ -135,7 +135,9 @@ def _kek_by_id(kek_id: str) -> KeyEncryptionKey:
 
 # --- Tenant keys -------------------------------------------------------------------
 
-_unwrapped_tenant_keys: dict[tuple[str, str, int, str], bytes] = {}
+# Keyed by the wrapped bytes themselves, so a row that was rolled back and made
+# again by another process can never be answered from a stale entry.
+_unwrapped_tenant_keys: dict[tuple[str, bytes], bytes] = {}
 
 
 def _tenant_key_context(purpose: str, version: int) -> str:
@@ -143,7 +145,7 @@ def _tenant_key_context(purpose: str, version: int) -> str:
 
 
 def _unwrap_tenant_key(row: TenantKey) -> bytes:
-    cache_key = (connection.schema_name, row.purpose, row.version, row.kek_id)
+    cache_key = (connection.schema_name, hashlib.sha256(bytes(row.wrapped)).digest())
     key = _unwrapped_tenant_keys.get(cache_key)
     if key is None:
         key = _kek_by_id(row.kek_id).unwrap(
@@ -168,9 +170,18 @@ def current_tenant_key(purpose: str) -> tuple[int, bytes]:
     """The tenant's live key for ``purpose``, created on first use."""
     row = TenantKey.objects.filter(purpose=purpose).order_by("-version").first()
     if row is None:
-        with transaction.atomic():
-            row = _create_tenant_key(purpose, 1)
+        try:
+            with transaction.atomic():
+                row = _create_tenant_key(purpose, 1)
+        except IntegrityError:  # another request made it first: use theirs
+            row = TenantKey.objects.get(purpose=purpose, version=1)
     return row.version, _unwrap_tenant_key(row)
+
+
+def ensure_tenant_keys() -> None:
+    """Create the tenant's own keys (at onboarding: never copied from a template)."""
+    for purpose in KeyPurpose.values:
+        current_tenant_key(purpose)
 
 
 def tenant_key(purpose: str, version: int) -> bytes:

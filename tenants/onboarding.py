@@ -19,6 +19,7 @@ from django.db import transaction
 
 from billing.models import trial_plan
 from casework.models import DeadlinePolicy
+from intake.encryption import ensure_tenant_keys
 from intake.models import Category
 from tenants.db import connection
 from tenants.models import Domain, RegionKind, Tenant, TenantStatus, TimeZone
@@ -196,6 +197,7 @@ def tenant_onboard(application: TenantApplication) -> OnboardingResult:
             create_schema_from_template(slug)
             connection.set_tenant(tenant)
             _seed_tenant_defaults(application.region_kind)
+            ensure_tenant_keys()
             admin = User.objects.create_user(
                 username=application.admin_email.lower(),
                 email=application.admin_email.lower(),

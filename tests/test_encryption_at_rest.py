@@ -88,3 +88,14 @@ def test_rotate_keys_needs_to_be_told_what(sukabumi):
 
     with pytest.raises(CommandError, match="--data, --kek"):
         call_command("rotate_keys")
+
+
+def test_every_tenant_has_its_own_keys_from_onboarding(sulteng, sukabumi):
+    with schema_context("sulteng"):
+        sulteng_keys = {bytes(k.wrapped) for k in TenantKey.objects.all()}
+    with schema_context("sukabumi"):
+        sukabumi_keys = {bytes(k.wrapped) for k in TenantKey.objects.all()}
+    assert len(sulteng_keys) == len(sukabumi_keys) == 2  # data and receipt keys
+    assert sulteng_keys.isdisjoint(sukabumi_keys)
+    with schema_context("wbs_template"):
+        assert not TenantKey.objects.exists(), "the template must never carry keys into new tenants"

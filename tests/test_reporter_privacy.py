@@ -34,7 +34,7 @@ SECRETS = [
 
 
 @pytest.fixture
-def committed(django_db_blocker, settings, tmp_path):
+def committed(django_db_setup, django_db_blocker, settings, tmp_path):
     """Real commits (a dump sees only those), cleaned up afterwards."""
     settings.MEDIA_ROOT = str(tmp_path)
     with django_db_blocker.unblock():

@@ -5,7 +5,7 @@
   var list = document.getElementById("completeness");
   if (!form || !list) return;
   function filled(name) {
-    var fields = form.querySelectorAll('[data-element="' + name + '"]');
+    var fields = form.querySelectorAll('input[data-element="' + name + '"], textarea[data-element="' + name + '"]');
     for (var i = 0; i < fields.length; i++) { if (fields[i].value.trim() !== "") return true; }
     return false;
   }
