@@ -84,7 +84,7 @@ def test_a_reporter_on_a_phone_reports_returns_and_answers(portal_server, django
         assert "tanggal 3 Maret 2026" in page.content()
         shot(page, "6-answered")
         page.get_by_role("button", name="Keluar").click()
-        assert page.url.rstrip("/").endswith(":%d" % portal_server.port)
+        assert page.url.rstrip("/").endswith(f":{portal_server.port}")
         later.close()
 
     with django_db_blocker.unblock(), schema_context("sukabumi"):
