@@ -38,7 +38,6 @@ from tenants.routing import directory
 from tenants.schema_template import refresh_template
 from wbs.benchmarks.report import median, timed
 
-BENCH_DATABASE = "wbs_bench"
 
 
 def application(slug: str) -> TenantApplication:
@@ -187,7 +186,9 @@ def use_bench_database() -> Callable[[], None]:
     """Point the default connection at a fresh, fully migrated throwaway database."""
     db = connections["default"]
     original_name = db.settings_dict["NAME"]
-    db.settings_dict.setdefault("TEST", {})["NAME"] = BENCH_DATABASE
+    # Named after the configured database, so benchmarks against different databases
+    # on one server never share (and drop) each other's.
+    db.settings_dict.setdefault("TEST", {})["NAME"] = f"{original_name}_bench"
     with redirect_stdout(io.StringIO()):
         db.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     refresh_template()
