@@ -10,6 +10,7 @@ No IP address, user agent or time of day of a reporter's action is stored.
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.Model):
@@ -56,26 +57,26 @@ class TenantKey(models.Model):
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "Portal web"
-    FORWARDED = "forwarded", "Diteruskan dari inspektorat lain"
-    LETTER = "letter", "Surat"
-    IN_PERSON = "in_person", "Datang langsung"
-    PHONE = "phone", "Telepon"
-    WHATSAPP = "whatsapp", "WhatsApp"
-    EMAIL = "email", "Email"
-    SOCIAL_MEDIA = "social_media", "Media sosial"
+    WEB = "web", _("Portal web")
+    FORWARDED = "forwarded", _("Diteruskan dari inspektorat lain")
+    LETTER = "letter", _("Surat")
+    IN_PERSON = "in_person", _("Datang langsung")
+    PHONE = "phone", _("Telepon")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("Email")
+    SOCIAL_MEDIA = "social_media", _("Media sosial")
 
 
 class IdentityMode(models.TextChoices):
-    ANONYMOUS = "anonymous", "Anonim"
-    CONFIDENTIAL = "confidential", "Rahasia"
-    OPEN = "open", "Terbuka"
+    ANONYMOUS = "anonymous", _("Anonim")
+    CONFIDENTIAL = "confidential", _("Rahasia")
+    OPEN = "open", _("Terbuka")
 
 
 class ReporterRelation(models.TextChoices):
-    PUBLIC = "public", "Masyarakat"
-    EMPLOYEE = "employee", "Pegawai/ASN"
-    OTHER = "other", "Lainnya"
+    PUBLIC = "public", _("Masyarakat")
+    EMPLOYEE = "employee", _("Pegawai/ASN")
+    OTHER = "other", _("Lainnya")
 
 
 # The seven report elements, in the order shown to reporters (5W + 2H).
@@ -127,8 +128,8 @@ class Report(models.Model):
 
 
 class MessageAuthor(models.TextChoices):
-    REPORTER = "reporter", "Pelapor"
-    STAFF = "staff", "Petugas"
+    REPORTER = "reporter", _("Pelapor")
+    STAFF = "staff", _("Petugas")
 
 
 class Message(models.Model):
@@ -150,8 +151,8 @@ class Message(models.Model):
 
 
 class Uploader(models.TextChoices):
-    REPORTER = "reporter", "Pelapor"
-    STAFF = "staff", "Petugas"
+    REPORTER = "reporter", _("Pelapor")
+    STAFF = "staff", _("Petugas")
 
 
 class Attachment(models.Model):
