@@ -4,10 +4,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from wbs.benchmarks import tenancy
+from wbs.benchmarks import casework, intake, tenancy
 from wbs.benchmarks.report import print_report
 
-SUITES = ["tenancy"]
+SUITES = ["tenancy", "intake", "casework"]
+DEFAULT_REQUESTS = {"tenancy": 5000, "intake": 800, "casework": 1000}
 
 
 class Command(BaseCommand):
@@ -20,20 +21,47 @@ class Command(BaseCommand):
             "--tenants", type=int, default=200, help="tenants for the no-op migrate (tenancy)"
         )
         parser.add_argument("--rounds", type=int, default=5, help="rounds per measure")
-        parser.add_argument("--requests", type=int, default=5000, help="requests per round (tenancy)")
+        parser.add_argument(
+            "--requests",
+            type=int,
+            default=None,
+            help="requests per round (tenancy, default 5000) or per scenario (intake, default 800)",
+        )
+        parser.add_argument("--cases", type=int, default=100_000, help="cases in the tenant (casework)")
+        parser.add_argument("--concurrency", type=int, default=16, help="concurrent reporters (intake)")
+        parser.add_argument(
+            "--max-seconds",
+            type=float,
+            default=120,
+            help="time cap per scenario, over all rounds (intake)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["suite"] == "tenancy":
+        suite = options["suite"]
+        requests = options["requests"] or DEFAULT_REQUESTS[suite]
+        if suite == "tenancy":
             rows = tenancy.run(
                 tenants=options["tenants"],
                 onboarding_rounds=options["rounds"],
                 migrate_rounds=max(1, options["rounds"] // 2),
-                requests=options["requests"],
+                requests=requests,
             )
-            print_report(
-                self.stdout,
-                title="wbs bench tenancy",
-                method=(tenancy.__doc__ or "").strip(),
-                rows=rows,
-                as_json=options["json"],
+            method = tenancy.__doc__
+        elif suite == "casework":
+            rows = casework.run(cases=options["cases"], requests=requests, rounds=options["rounds"])
+            method = casework.__doc__
+        else:
+            rows = intake.run(
+                concurrency=options["concurrency"],
+                requests=requests,
+                rounds=options["rounds"],
+                max_seconds=options["max_seconds"],
             )
+            method = intake.__doc__
+        print_report(
+            self.stdout,
+            title=f"wbs bench {suite}",
+            method=(method or "").strip(),
+            rows=rows,
+            as_json=options["json"],
+        )

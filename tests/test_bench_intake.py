@@ -1,0 +1,65 @@
+"""`wbs bench intake` at a tiny size (a real gunicorn on loopback), and the gunicorn
+configuration it ships: no access log, no client address in the error log."""
+
+import io
+import json
+import logging
+import runpy
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from gunicorn.config import Config
+
+from tenants.db import connection
+from wbs.benchmarks.intake import BENCH_DATABASE
+
+SCENARIOS = ["json_anonymous", "json_confidential", "multipart_1mb_jpeg", "ceiling_bare_insert"]
+GUNICORN_CONFIG = Path(settings.REPO_ROOT) / "infra" / "gunicorn.conf.py"
+
+
+def test_the_bench_measures_every_scenario_and_nothing_is_refused(django_db_setup, django_db_blocker):
+    out = io.StringIO()
+    with django_db_blocker.unblock():
+        call_command(
+            "bench", "intake", "--requests", "20", "--concurrency", "4", "--rounds", "2", "--json", stdout=out
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
+            assert cursor.fetchone() is None, "the bench database must be dropped"
+
+    report = json.loads(out.getvalue())
+    assert report["benchmark"] == "wbs bench intake" and "gunicorn" in report["method"]
+    rows = {row.get("scenario", row["measure"]): row for row in report["results"]}
+    assert rows["setup"]["warmup_errors"] == 0
+    for scenario in SCENARIOS:
+        row = rows[scenario]
+        assert row["requests"] == 20 and row["errors"] == 0, row
+        assert row["reports_per_s"] > 0 and 0 < row["p50_ms"] <= row["p99_ms"], row
+    targets = rows["targets"]
+    assert targets["errors_total"] == 0
+    assert targets["json_anonymous_vs_ceiling"] > 0 and targets["json_confidential_vs_ceiling"] > 0
+    assert isinstance(targets["throughput_target_met"], bool) and isinstance(targets["p99_target_met"], bool)
+
+
+def test_gunicorn_keeps_no_access_log_and_names_no_client():
+    values = runpy.run_path(str(GUNICORN_CONFIG))
+    assert values["accesslog"] is None and values["worker_class"] == "gthread"
+    assert "*" not in values["forwarded_allow_ips"]
+
+    logger = values["logger_class"](Config())
+    assert not logger.access_log_enabled
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    handler = Collect()
+    logger.error_log.addHandler(handler)
+    try:
+        logger.warning("Invalid request from ip=203.0.113.7: Invalid HTTP Version")
+        logger.warning("Invalid request from ip=2001:db8::7: Invalid HTTP Version")
+    finally:
+        logger.error_log.removeHandler(handler)
+    assert records == ["Invalid request from ip=[removed]: Invalid HTTP Version"] * 2
