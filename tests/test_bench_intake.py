@@ -12,7 +12,7 @@ from django.core.management import call_command
 from gunicorn.config import Config
 
 from tenants.db import connection
-from wbs.benchmarks.intake import BENCH_DATABASE
+from wbs.benchmarks.intake import BENCH_DATABASE_SUFFIX
 
 SCENARIOS = ["json_anonymous", "json_confidential", "multipart_1mb_jpeg", "ceiling_bare_insert"]
 GUNICORN_CONFIG = Path(settings.REPO_ROOT) / "infra" / "gunicorn.conf.py"
@@ -25,7 +25,8 @@ def test_the_bench_measures_every_scenario_and_nothing_is_refused(django_db_setu
             "bench", "intake", "--requests", "20", "--concurrency", "4", "--rounds", "2", "--json", stdout=out
         )
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
+            bench_database = connection.settings_dict["NAME"] + BENCH_DATABASE_SUFFIX
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_database])
             assert cursor.fetchone() is None, "the bench database must be dropped"
 
     report = json.loads(out.getvalue())

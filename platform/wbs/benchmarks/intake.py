@@ -1,8 +1,8 @@
 """`wbs bench intake`: report submissions under concurrent load, against a bare-insert ceiling.
 
-One run, one throwaway database on the same PostgreSQL server (dropped at the end,
-also on failure) with one onboarded tenant whose submission limit is raised so that
-no 429 can occur.
+One run, one throwaway database on the same PostgreSQL server (named after the
+configured one plus _bench_intake; dropped at the end, also on failure) with one
+onboarded tenant whose submission limit is raised so that no 429 can occur.
 
 - Server: gunicorn with our production configuration (infra/gunicorn.conf.py:
   gthread, WEB_CONCURRENCY processes x GUNICORN_THREADS threads, no access log) on
@@ -73,7 +73,7 @@ from tenants.schema_template import refresh_template
 from wbs.benchmarks.report import percentile
 from wbs.benchmarks.tenancy import application, quietly
 
-BENCH_DATABASE = "wbs_bench_intake"
+BENCH_DATABASE_SUFFIX = "_bench_intake"
 BENCH_TENANT = "benchintake"
 GUNICORN_CONFIG = Path(settings.REPO_ROOT) / "infra" / "gunicorn.conf.py"
 REPORTS_PATH = "/api/v1/intake/reports"
@@ -90,12 +90,13 @@ NO_LIMIT = 2**31 - 1  # the largest PositiveIntegerField
 def use_bench_database() -> Callable[[], None]:
     """Point the default connection at a fresh, migrated database; returns the undo.
 
-    tenancy.use_bench_database() under our own name, so both benches can run at once."""
+    tenancy.use_bench_database() under a name of our own, so that both benches (and
+    benches against other databases on the same server) can run at once."""
     db = connections["default"]
     original_name = db.settings_dict["NAME"]
     test_settings = db.settings_dict.setdefault("TEST", {})
     original_test_name = test_settings.get("NAME")
-    test_settings["NAME"] = BENCH_DATABASE
+    test_settings["NAME"] = f"{original_name}{BENCH_DATABASE_SUFFIX}"
     with redirect_stdout(io.StringIO()):
         db.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     refresh_template()
