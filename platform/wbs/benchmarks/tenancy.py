@@ -39,7 +39,6 @@ from tenants.schema_template import refresh_template
 from wbs.benchmarks.report import median, timed
 
 
-
 def application(slug: str) -> TenantApplication:
     return TenantApplication(
         slug=slug,
