@@ -1,27 +1,83 @@
-"""Staff sign-in and the staff home page on a tenant's host."""
+"""Staff sign-in (password, then TOTP code), invitations and the staff home page on a tenant's host."""
+
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import login, logout, password_validation
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth import logout, password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
 
+from casework import staff_users
 from casework.models import DeadlinePolicy
+from casework.staff_auth import (
+    base32_secret,
+    is_verified,
+    normalise_code,
+    otpauth_url,
+    password_login,
+    pending_device,
+    qr_svg,
+    safe_next_url,
+    second_factor_url,
+    staff_verified_required,
+    start_staff_session,
+    verify_code,
+)
 from intake.models import Category
-from wbs.accounts.models import Invitation, StaffRole, hash_invitation_token
+from wbs.accounts import lockout
+from wbs.accounts.models import Invitation, StaffRole, User, hash_invitation_token
+
+LOCKED_MESSAGE = gettext_lazy(
+    "Terlalu banyak percobaan masuk yang gagal. Akun ini dikunci selama 15 menit; coba lagi nanti."
+)
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """The password step: the same answer for an unknown account and a wrong password."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy("Email atau kata sandi salah."),
+        "locked": LOCKED_MESSAGE,
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = lockout.check_password(self.request, username, password)
+            except lockout.AccountLocked:
+                raise ValidationError(self.error_messages["locked"], code="locked") from None
+            except lockout.SignInRefused:
+                raise ValidationError(self.error_messages["invalid_login"], code="invalid_login") from None
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class StaffLoginView(LoginView):
     template_name = "casework/login.html"
+    authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = True
     next_page = "staff-home"
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        password_login(self.request, user)
+        return HttpResponseRedirect(second_factor_url(user, self.get_redirect_url()))
 
 
 @require_POST
@@ -30,45 +86,157 @@ def staff_logout(request: HttpRequest) -> HttpResponse:
     return redirect("staff-login")
 
 
-class SetPasswordForm(forms.Form):
-    password = forms.CharField(widget=forms.PasswordInput, label="Kata sandi baru")
-    password_again = forms.CharField(widget=forms.PasswordInput, label="Ulangi kata sandi")
+class CodeForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Kode 6 angka"), max_length=12)
 
-    def __init__(self, *args: object, user: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+def _second_factor_gate(request: HttpRequest, *, setting_up: bool) -> HttpResponse | None:
+    """Send a request that does not belong on this step where it belongs."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("staff-login")
+    if is_verified(user):
+        return redirect(safe_next_url(request))
+    assert isinstance(user, User)
+    if lockout.is_locked(user):
+        return _locked_out(request)
+    if setting_up == user_has_device(user):
+        return redirect(second_factor_url(user, request.GET.get("next", "")))
+    return None
+
+
+def _locked_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.error(request, LOCKED_MESSAGE)
+    return redirect("staff-login")
+
+
+def _code_refused(request: HttpRequest, form: CodeForm, user: User) -> HttpResponse | None:
+    """Count the failure; sign the half-finished session out once the account locks."""
+    if lockout.record_failure(user):
+        return _locked_out(request)
+    form.add_error("code", _("Kode salah atau sudah kedaluwarsa. Periksa jam ponsel Anda dan coba lagi."))
+    return None
+
+
+def _signed_in(request: HttpRequest, user: User, device: Any) -> HttpResponse:
+    lockout.record_success(user)
+    next_url = safe_next_url(request)
+    request.session.cycle_key()  # a new session id for the fully signed-in session
+    otp_login(request, device)
+    start_staff_session(request)
+    return redirect(next_url)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Second step for staff with an authenticator: the current code."""
+    if (elsewhere := _second_factor_gate(request, setting_up=False)) is not None:
+        return elsewhere
+    user = request.user
+    assert isinstance(user, User)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = verify_code(user, form.cleaned_data["code"])
+        if device is not None:
+            return _signed_in(request, user, device)
+        if (locked := _code_refused(request, form, user)) is not None:
+            return locked
+    return render(request, "casework/otp_verify.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Second step for staff without an authenticator: set one up, then confirm a code."""
+    if (elsewhere := _second_factor_gate(request, setting_up=True)) is not None:
+        return elsewhere
+    user = request.user
+    assert isinstance(user, User)
+    device = pending_device(request)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            confirmed = device.verify_token(normalise_code(form.cleaned_data["code"]))
+            if confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+        if confirmed:
+            messages.success(
+                request, _("Aplikasi autentikator tersimpan. Mulai sekarang setiap masuk meminta kodenya.")
+            )
+            return _signed_in(request, user, device)
+        if (locked := _code_refused(request, form, user)) is not None:
+            return locked
+    tenant = request.tenant  # type: ignore[attr-defined]
+    uri = otpauth_url(device, issuer=tenant.short_name, account=user.email or user.get_username())
+    return render(
+        request,
+        "casework/otp_setup.html",
+        {
+            "form": form,
+            "qr": qr_svg(uri, _("Kode QR untuk aplikasi autentikator")),
+            "secret": base32_secret(device),
+            "otpauth_uri": uri,
+            "account": user.email or user.get_username(),
+        },
+    )
+
+
+class SetPasswordForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, label=gettext_lazy("Kata sandi baru"))
+    password_again = forms.CharField(widget=forms.PasswordInput, label=gettext_lazy("Ulangi kata sandi"))
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("password") != data.get("password_again"):
-            raise forms.ValidationError(_("Kedua kata sandi tidak sama."))
-        if data.get("password"):
-            password_validation.validate_password(str(data["password"]), self.user)  # type: ignore[arg-type]
+        password = data.get("password")
+        if password and data.get("password_again") and password != data["password_again"]:
+            self.add_error("password_again", _("Kedua kata sandi tidak sama."))
+        elif password:
+            try:
+                password_validation.validate_password(str(password), self.user)
+            except ValidationError as weak:
+                self.add_error("password", weak)
         return data
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = (
         Invitation.objects.select_related("user").filter(token_hash=hash_invitation_token(token)).first()
     )
-    if invitation is None or not invitation.is_usable:
+    if invitation is None or not invitation.is_usable or not invitation.user.is_active:
         return render(request, "casework/invitation_invalid.html", status=404)
     form = SetPasswordForm(request.POST or None, user=invitation.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = invitation.user
             user.set_password(form.cleaned_data["password"])
-            user.save(update_fields=["password"])
+            user.failed_attempts, user.locked_until = 0, None
+            user.save(update_fields=["password", "failed_attempts", "locked_until"])
             invitation.used_at = timezone.now()
             invitation.save(update_fields=["used_at"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Kata sandi tersimpan. Selamat datang."))
-        return redirect("staff-home")
-    return render(request, "casework/invitation.html", {"form": form, "invited": invitation.user})
+        password_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Kata sandi tersimpan. Sekarang pasang aplikasi autentikator."))
+        return redirect(second_factor_url(user))
+    return render(
+        request,
+        "casework/invitation.html",
+        {
+            "form": form,
+            "invited": invitation.user,
+            "password_rules": password_validation.password_validators_help_texts(),
+        },
+    )
 
 
-@login_required
+@staff_verified_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     role_names = dict(StaffRole.choices)
     return render(
@@ -76,6 +244,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "casework/home.html",
         {
             "roles": [role_names.get(role, role) for role in request.user.roles],  # type: ignore[union-attr]
+            "is_administrator": request.user.has_role(StaffRole.ADMINISTRATOR),  # type: ignore[union-attr]
             "categories": Category.objects.filter(is_active=True),
             "deadlines": DeadlinePolicy.objects.first(),
         },
@@ -85,6 +254,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", staff_home, name="staff-home"),
     path("login/", StaffLoginView.as_view(), name="staff-login"),
+    path("login/kode/", otp_verify, name="staff-otp-verify"),
+    path("login/autentikator/", otp_setup, name="staff-otp-setup"),
     path("logout/", staff_logout, name="staff-logout"),
     path("invitation/<str:token>/", accept_invitation, name="staff-invitation"),
+    *staff_users.urlpatterns,
 ]

@@ -4,7 +4,8 @@ A tenant's data is reachable only while its schema is selected, which the
 routing middleware does from the host name. Endpoints derive from
 ``TenantScopedAPIView``/``TenantScopedViewSet``: on a host without a tenant (the
 operator's domain) they answer 404 before any query, and ``RoleRequired``
-checks the staff member's roles within that tenant.
+checks the staff member's roles within that tenant (on top of
+``IsVerifiedStaff``: a session counts only once its TOTP code is confirmed).
 """
 
 from typing import Any
@@ -13,6 +14,8 @@ from django.http import Http404
 from rest_framework import permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
+
+from casework.staff_auth import IsVerifiedStaff
 
 
 def require_tenant(request: Request) -> None:
@@ -33,11 +36,13 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
 
 
 def role_required(*roles: str) -> type[permissions.BasePermission]:
-    class RoleRequired(permissions.BasePermission):
-        message = f"This needs one of these roles: {', '.join(roles)}."
+    """Staff of this tenant, signed in with both factors, holding one of the roles."""
 
+    class RoleRequired(IsVerifiedStaff):
         def has_permission(self, request: Request, view: Any) -> bool:
-            user = request.user
-            return bool(user and user.is_authenticated and any(role in user.roles for role in roles))
+            if not super().has_permission(request, view):
+                return False
+            self.message = f"This needs one of these roles: {', '.join(roles)}."  # type: ignore[assignment]
+            return any(role in getattr(request.user, "roles", ()) for role in roles)
 
     return RoleRequired

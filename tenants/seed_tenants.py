@@ -123,6 +123,10 @@ def _ensure_demo_staff(tenant: Tenant, application: TenantApplication) -> list[t
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
             logins.append((email, ", ".join(roles)))
+        # Running the demo again lifts any sign-in lock a demo account ran into.
+        User.objects.filter(email__in=[email for email, _roles in logins]).update(
+            failed_attempts=0, locked_until=None
+        )
     connection.set_schema_to_public()
     return logins
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
 from casework.models import DeadlinePolicy
@@ -11,7 +12,7 @@ from tenants.db import connection
 from tenants.models import Domain, SchemaTemplate, Tenant
 from tenants.onboarding import OnboardingError, TenantApplication, tenant_onboard
 from tenants.schema_template import TemplateOutOfDate
-from tests.conftest import client_for
+from tests.conftest import client_for, totp_code
 from wbs.accounts.models import User
 
 
@@ -55,11 +56,17 @@ def test_onboarded_tenant_has_its_schema_defaults_and_a_working_invitation(sulte
         assert admin.email == "admin@kotabogor.example" and admin.roles == ["administrator"]
         assert not admin.has_usable_password()
 
-    # The administrator follows the link, sets a password and is signed in on the new portal.
+    # The administrator follows the link, sets a password, sets up an authenticator app
+    # and is signed in on the new portal.
     path = result.invitation_url.split("localhost", 1)[1]
     browser = client_for(result.tenant)
     page = browser.post(path, {"password": "Kota-Hujan-2026!", "password_again": "Kota-Hujan-2026!"})
-    assert page.status_code == 302 and page["Location"] == "/staff/"
+    assert page.status_code == 302 and page["Location"] == "/staff/login/autentikator/"
+    assert browser.get(page["Location"]).status_code == 200
+    with schema_context("kotabogor"):
+        device = TOTPDevice.objects.get(user__email="admin@kotabogor.example", confirmed=False)
+    confirmed = browser.post(page["Location"], {"code": totp_code(device)})
+    assert confirmed.status_code == 302 and confirmed["Location"] == "/staff/"
     assert "Korupsi" in browser.get("/staff/").content.decode()
     # A one-time link: the second use is refused.
     assert client_for(result.tenant).get(path).status_code == 404

@@ -50,6 +50,8 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wbs.accounts",
     "wbs.console",
     "wbs",  # the platform's management commands (wbs migrate, demo, bench)
@@ -59,6 +61,8 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "rest_framework.authtoken",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wbs.accounts",
     "intake",
     "casework",
@@ -94,7 +98,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "wbs.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "casework.staff_auth.StaffSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -129,6 +135,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "staff-login"
+# Staff sign in with a password and a TOTP code (casework/staff_auth.py). Failed
+# attempts lock the account (wbs.accounts.lockout), which is the only throttle:
+# django-otp's own per-device delay would make a corrected typo look like a wrong code.
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 # Sessions live in each tenant's own schema and cookies are host-only, so a
 # login on one tenant is worthless on another.
@@ -139,8 +149,11 @@ CSRF_COOKIE_NAME = "__Host-csrftoken" if IS_PRODUCTION else "csrftoken"
 SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Staff sessions end at browser close, after 30 minutes without a request and, at
+# the latest, SESSION_COOKIE_AGE after signing in (casework.staff_auth).
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+WBS_STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
 CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = IS_PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -247,7 +260,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Staff on their tenant's host, signed in with both factors; endpoints for
+    # reporters and operators name their own permissions.
+    "DEFAULT_PERMISSION_CLASSES": ["casework.staff_auth.IsVerifiedStaff"],
     "EXCEPTION_HANDLER": "wbs.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

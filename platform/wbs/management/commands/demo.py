@@ -44,6 +44,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"    {email:<32} {roles}")
             self.stdout.write("")
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Staff sign in with a TOTP code too: the first sign-in sets up an authenticator app."
+        )
         self.stdout.write(f"API docs: {tenant_url(primary_hostname('sukabumi'), '/api/docs/')}\n")
         if options["no_serve"]:
             return
