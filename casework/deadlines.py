@@ -2,9 +2,29 @@
 
 Working days skip Saturdays, Sundays, Indonesia's national holidays and the
 government's joint leave days (cuti bersama) around them, which public offices
-observe (the ``holidays`` package, categories "public" and "government"). A case's clocks start on the day its report was received
-and stop while the inspectorate waits on the reporter: on resuming, every open
-deadline moves by the working days spent waiting.
+observe (the ``holidays`` package, categories "public" and "government").
+
+What a due date means
+---------------------
+A deadline of N working days ends on the N-th working day *after* the day the
+clock started; the starting day itself never counts, whether or not it is a
+working day. The due date is the last day on which the step is on time: it is
+overdue from the day after. A due date is always a working day.
+
+So a report received on a Saturday, a Sunday or during the Idul Fitri leave has
+the same due dates as one received late on the last working day before: the
+inspectorate always gets N full working days after the day of receipt, and a
+report sent at 23:59 on Friday does not get a day less than one sent at 00:01
+on Saturday. The day of receipt is a date in the tenant's time zone (intake
+stores it with ``tenants.clock.tenant_today``), so the same instant can be
+Thursday in Sukabumi (WIB) and Friday in Palu (WITA), with different due dates.
+
+The clocks stop while the inspectorate waits on the reporter: on resuming, every
+deadline still open moves by the working days spent waiting (counted like a
+deadline: after the day of pausing, up to and including the day of resuming), so
+a pause over a holiday week costs only the working days in it. A case reopened on
+the reporter's objection gets fresh periods, counted from the day it reopens, to
+answer and to conclude.
 """
 
 from __future__ import annotations
@@ -24,6 +44,14 @@ DONE_FIELDS = {
     "conclude_due": "concluded_on",
 }
 
+S = CaseState
+# States a case is in once its completeness has been verified.
+_VERIFIED_STATES = frozenset({S.DESK_REVIEW, S.EXAMINATION, S.CONCLUDED, S.CLOSED})
+# States whose notice to the reporter answers the report: it says how the report is
+# followed up (an examination) or what came of it (the outcome).
+_ANSWERED_STATES = frozenset({S.EXAMINATION, S.CONCLUDED})
+_FINISHED_STATES = frozenset({S.CONCLUDED, S.CLOSED})
+
 
 @lru_cache(maxsize=64)
 def _holidays_of(year: int) -> frozenset[date]:
@@ -35,18 +63,28 @@ def is_working_day(day: date) -> bool:
 
 
 def add_working_days(start: date, days: int) -> date:
-    """The date ``days`` working days after ``start`` (start itself not counted)."""
+    """The ``days``-th working day after ``start`` (start itself not counted).
+
+    ``days == 0`` gives ``start`` if it is a working day, else the next working
+    day, so a due date is always a working day. A negative number counts back:
+    ``add_working_days(due, -1)`` is the working day before ``due``.
+    """
     current = start
-    remaining = days
+    if days == 0:
+        while not is_working_day(current):
+            current += timedelta(days=1)
+        return current
+    step = timedelta(days=1 if days > 0 else -1)
+    remaining = abs(days)
     while remaining > 0:
-        current += timedelta(days=1)
+        current += step
         if is_working_day(current):
             remaining -= 1
     return current
 
 
 def working_days_between(start: date, end: date) -> int:
-    """Working days after ``start`` up to and including ``end``."""
+    """Working days after ``start`` up to and including ``end`` (0 if ``end`` is not after ``start``)."""
     count = 0
     current = start
     while current < end:
@@ -57,10 +95,11 @@ def working_days_between(start: date, end: date) -> int:
 
 
 def _policy() -> DeadlinePolicy:
-    return DeadlinePolicy.objects.first() or DeadlinePolicy()
+    return DeadlinePolicy.objects.order_by("pk").first() or DeadlinePolicy()
 
 
 def refresh_next_due(case: Case) -> None:
+    """The earliest deadline still open; none while paused or once the case is no longer open."""
     open_dues = [
         getattr(case, name)
         for name in DEADLINE_FIELDS
@@ -70,9 +109,10 @@ def refresh_next_due(case: Case) -> None:
 
 
 def schedule_new_case(case: Case) -> None:
-    """Set the due dates of a newly received case (not saved here)."""
+    """Set the due dates of a newly received case, counted from its day of receipt (not saved here)."""
+    if case.received_on is None:
+        raise ValueError("a case needs received_on before its deadlines can be set")
     policy = _policy()
-    assert case.received_on is not None
     case.acknowledge_due = add_working_days(case.received_on, policy.acknowledge_days)
     case.verification_due = add_working_days(case.received_on, policy.verification_days)
     case.answer_due = add_working_days(case.received_on, policy.answer_days)
@@ -80,33 +120,48 @@ def schedule_new_case(case: Case) -> None:
     refresh_next_due(case)
 
 
-def after_transition(case: Case, *, from_state: str, to_state: str, today: date) -> None:
-    """Record what a transition completed and pause or resume the clocks (not saved here)."""
-    if from_state == CaseState.RECEIVED and case.acknowledged_on is None:
-        case.acknowledged_on = today
-    if (
-        from_state == CaseState.VERIFICATION
-        and to_state == CaseState.DESK_REVIEW
-        and case.verified_on is None
-    ):
-        case.verified_on = today
-    if to_state == CaseState.CLARIFICATION:
-        case.paused_on = today
-    elif from_state == CaseState.CLARIFICATION and case.paused_on is not None:
-        waited = working_days_between(case.paused_on, today)
+def _resume(case: Case, today: date) -> None:
+    """Move every open deadline by the working days spent waiting on the reporter."""
+    if case.paused_on is None:
+        return
+    waited = working_days_between(case.paused_on, today)
+    if waited:
         for name in DEADLINE_FIELDS:
             due = getattr(case, name)
             if due is not None and getattr(case, DONE_FIELDS[name]) is None:
                 setattr(case, name, add_working_days(due, waited))
-        case.paused_on = None
-    if to_state == CaseState.CONCLUDED:
-        case.answered_on = case.answered_on or today
-        case.concluded_on = today
-    if to_state == CaseState.CLOSED:
-        case.closed_on = today
-    if to_state == CaseState.DESK_REVIEW and from_state in {CaseState.CONCLUDED, CaseState.CLOSED}:
-        # Reopened on the reporter's objection: a fresh period to conclude again.
+    case.paused_on = None
+
+
+def after_transition(case: Case, *, from_state: str, to_state: str, today: date) -> None:
+    """Record what a transition completed and pause or resume the clocks (not saved here).
+
+    ``today`` is the tenant's date (``tenants.clock.tenant_today``).
+    """
+    if from_state == S.CLARIFICATION and to_state != S.CLARIFICATION:
+        _resume(case, today)
+    if to_state == S.CLARIFICATION and case.paused_on is None:
+        case.paused_on = today
+
+    if from_state in _FINISHED_STATES and to_state not in _FINISHED_STATES:
+        # Reopened on the reporter's objection: fresh periods to answer and conclude again.
+        policy = _policy()
         case.concluded_on = case.answered_on = case.closed_on = None
-        case.answer_due = add_working_days(today, _policy().answer_days)
-        case.conclude_due = add_working_days(today, _policy().conclude_days)
+        case.answer_due = add_working_days(today, policy.answer_days)
+        case.conclude_due = add_working_days(today, policy.conclude_days)
+
+    # Whatever leaves "received" acknowledged it; whatever reaches review or a conclusion
+    # finished verifying it (a case concluded straight from verification must not come
+    # back with its verification deadline open if it is ever reopened).
+    if to_state != S.RECEIVED and case.acknowledged_on is None:
+        case.acknowledged_on = today
+    if to_state in _VERIFIED_STATES and case.verified_on is None:
+        case.verified_on = today
+    if to_state in _ANSWERED_STATES and case.answered_on is None:
+        case.answered_on = today
+    if to_state == S.CONCLUDED:
+        case.concluded_on = today
+    if to_state == S.CLOSED:
+        case.concluded_on = case.concluded_on or today
+        case.closed_on = today
     refresh_next_due(case)
