@@ -47,7 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 class NotAllowed(PermissionError):
     def __init__(self, action: str, allowed: frozenset[str] | None = None):
         self.action = action
-        roles = ", ".join(sorted(allowed if allowed is not None else PERMISSIONS.get(action, ())))
+        roles = ", ".join(sorted(allowed if allowed is not None else PERMISSIONS.get(action, frozenset())))
         super().__init__(f"Tindakan ini memerlukan peran: {roles}. / This needs one of these roles: {roles}.")
 
 

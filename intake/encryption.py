@@ -54,7 +54,8 @@ def open_sealed(key: bytes, sealed: bytes, *, context: str) -> bytes:
 
 
 class KeyEncryptionKey(Protocol):
-    kek_id: str
+    @property
+    def kek_id(self) -> str: ...
 
     def wrap(self, key: bytes, *, context: str) -> bytes: ...
 
@@ -251,7 +252,7 @@ def rotate_tenant_data_key() -> int:
         for report in Report.objects.exclude(wrapped_key=None).only("uid", "key_version", "wrapped_key"):
             uid = str(report.uid)
             key = open_sealed(
-                old_keys[report.key_version], bytes(report.wrapped_key), context=f"report:{uid}"
+                old_keys[report.key_version], bytes(report.wrapped_key or b""), context=f"report:{uid}"
             )
             report.wrapped_key = seal(new_key, key, context=f"report:{uid}")
             report.key_version = new_version
