@@ -215,6 +215,12 @@ class ReportView(ReporterSessionView):
                 "evidence": serializers.ListField(child=serializers.CharField()),
                 "outcome": serializers.CharField(),
                 "outcome_summary": serializers.CharField(),
+                "forwarded_to": serializers.CharField(
+                    help_text="the inspectorate the report was forwarded to, if it was"
+                ),
+                "destroyed": serializers.BooleanField(
+                    help_text="the report was destroyed under the retention schedule"
+                ),
             },
         )
     )
@@ -229,6 +235,8 @@ class ReportView(ReporterSessionView):
                 "evidence": view.evidence,
                 "outcome": view.outcome,
                 "outcome_summary": view.outcome_summary,
+                "forwarded_to": view.forwarded_to,
+                "destroyed": view.destroyed,
             }
         )
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from casework.models import Case, CaseState
 from intake import abuse
-from intake.encryption import KeyUnavailable, report_key
+from intake.encryption import KeyUnavailable, ReportKey, report_key
 from intake.evidence import prepare_evidence, remove_files, store_evidence
 from intake.models import (
     Attachment,
@@ -121,6 +121,13 @@ class MailboxMessage:
     attachments: list[str]
 
 
+# A crypto-shredded report (casework/retention.py): the receipt still opens the mailbox.
+DESTROYED_STATUS = (
+    "Laporan ini sudah dimusnahkan sesuai jadwal retensi arsip; isinya tidak dapat dibaca lagi.",
+    "This report was destroyed under the archive retention schedule; its content can no longer be read.",
+)
+
+
 @dataclass
 class MailboxView:
     report: Report
@@ -132,11 +139,28 @@ class MailboxView:
     evidence: list[str]
     outcome: str
     outcome_summary: str
+    destroyed: bool = False
+    forwarded_to: str = ""  # the inspectorate the report was forwarded to (casework/forwarding.py)
 
 
 def mailbox_view(report: Report) -> MailboxView:
-    key = report_key(report)
     case = Case.objects.get(report=report)
+    try:
+        key = report_key(report)
+    except KeyUnavailable:
+        return MailboxView(
+            report=report,
+            state=case.state,
+            status_id=DESTROYED_STATUS[0],
+            status_en=DESTROYED_STATUS[1],
+            what="",
+            messages=[],
+            evidence=[],
+            outcome=case.get_outcome_display() if case.outcome else "",
+            outcome_summary="",
+            destroyed=True,
+            forwarded_to=case.forwarded_to_name,
+        )
     narrative = key.open_json("narrative", bytes(report.sealed_narrative))
     attachments = list(Attachment.objects.filter(report=report))
     names = {
@@ -168,7 +192,17 @@ def mailbox_view(report: Report) -> MailboxView:
         evidence=[names[item.pk] for item in attachments if item.message_id is None],
         outcome=case.get_outcome_display() if case.outcome else "",
         outcome_summary=summary,
+        forwarded_to=case.forwarded_to_name,
     )
+
+
+def _key_for_reply(report: Report) -> ReportKey:
+    try:
+        return report_key(report)
+    except KeyUnavailable as error:
+        raise ReportInvalid(
+            {"body": "Laporan ini sudah dimusnahkan. / This report was destroyed."}
+        ) from error
 
 
 def _clean_body(body: str) -> str:
@@ -183,8 +217,8 @@ def _clean_body(body: str) -> str:
 def mailbox_reply(*, report: Report, body: str, files: Sequence[UploadedFile] = ()) -> Message:
     """The reporter answers (optionally with more evidence)."""
     body = _clean_body(body)
+    key = _key_for_reply(report)
     prepared = prepare_evidence(files, already_stored=Attachment.objects.filter(report=report).count())
-    key = report_key(report)
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -211,8 +245,8 @@ def mailbox_reply(*, report: Report, body: str, files: Sequence[UploadedFile] = 
 def mailbox_add_evidence(*, report: Report, files: Sequence[UploadedFile]) -> list[Attachment]:
     if not files:
         raise ReportInvalid({"evidence": "Pilih berkas yang akan dikirim. / Choose a file to send."})
+    key = _key_for_reply(report)
     prepared = prepare_evidence(files, already_stored=Attachment.objects.filter(report=report).count())
-    key = report_key(report)
     written: list[str] = []
     try:
         with transaction.atomic():
