@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from casework.demo_cases import seed_demo_cases
 from tenants.onboarding import primary_hostname, tenant_url
 from tenants.seed_tenants import DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, ensure_demo_operator, seed_demo_tenants
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         call_command("migrate_platform", no_progress=True, stdout=self.stdout)
         seeded = seed_demo_tenants()
         ensure_demo_operator()
+        receipts = {item.tenant.schema_name: item for item in seed_demo_cases()}
 
         self.stdout.write(self.style.SUCCESS("\nWBS demo is ready.\n"))
         self.stdout.write(f"Operator console: {tenant_url(settings.WBS_BASE_DOMAIN)}")
@@ -42,6 +44,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  staff login: {tenant_url(host, '/staff/login/')}")
             for email, roles in item.logins:
                 self.stdout.write(f"    {email:<32} {roles}")
+            if (sample := receipts.get(item.tenant.schema_name)) is not None:
+                self.stdout.write(f"  follow up:   {tenant_url(host, '/pantau/')}")
+                self.stdout.write(
+                    f"    sample report {sample.reference} ({sample.state}): receipt {sample.receipt}"
+                )
             self.stdout.write("")
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         self.stdout.write(
