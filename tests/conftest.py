@@ -2,6 +2,7 @@
 two seed tenants onboarded (committed, so servers and workers see them too)."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -20,11 +21,26 @@ from wbs.accounts.models import User
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+def django_db_setup(django_test_environment: None, django_db_blocker: Any) -> Iterator[None]:
+    """The test database, always: tests of committed data (live servers, dumps) use it
+    without a django_db mark, which pytest-django would otherwise not set it up for."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         refresh_template()
         seed_demo_tenants()
         ensure_demo_operator()
+    yield
+    with django_db_blocker.unblock():
+        # Connections opened elsewhere (Playwright's greenlets, server threads) would
+        # keep the test database from being dropped.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        teardown_databases(databases, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
