@@ -248,7 +248,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "staff-digests": {"task": "intake.tasks.send_staff_digests_due", "schedule": 300.0},
+    "deadline-reminders": {"task": "casework.reminders.send_reminders_due", "schedule": 300.0},
+    "retention": {"task": "casework.retention.shred_expired_cases_due", "schedule": 3600.0},
 }
+# Task modules not named tasks.py, which autodiscovery would miss.
+CELERY_IMPORTS = ["casework.reminders", "casework.retention"]
 # Uploads: form fields stay small; files are limited per tenant by the intake service.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
