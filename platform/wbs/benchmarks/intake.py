@@ -97,9 +97,6 @@ def use_bench_database() -> Callable[[], None]:
     test_settings = db.settings_dict.setdefault("TEST", {})
     original_test_name = test_settings.get("NAME")
     test_settings["NAME"] = f"{original_name}{BENCH_DATABASE_SUFFIX}"
-    with redirect_stdout(io.StringIO()):
-        db.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    refresh_template()
 
     def restore() -> None:
         directory.forget_all()
@@ -107,6 +104,17 @@ def use_bench_database() -> Callable[[], None]:
         db.creation.destroy_test_db(original_name, verbosity=0)
         test_settings["NAME"] = original_test_name
 
+    try:
+        with redirect_stdout(io.StringIO()):
+            db.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    except BaseException:
+        test_settings["NAME"] = original_test_name
+        raise
+    try:
+        refresh_template()
+    except BaseException:
+        restore()
+        raise
     return restore
 
 
@@ -452,7 +460,10 @@ def drive(
                 into.sent += sent
                 into.first_error = into.first_error or first_error
 
-    threads = [threading.Thread(target=reporter, name=f"reporter-{index}") for index in range(concurrency)]
+    threads = [
+        threading.Thread(target=reporter, name=f"reporter-{index}", daemon=True)
+        for index in range(concurrency)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -537,8 +548,8 @@ def run(
     rounds = max(1, min(rounds, requests))
     configuration = server_configuration()
     photo = photo_jpeg()
-    restore = use_bench_database()
     workdir = Path(tempfile.mkdtemp(prefix="wbs-bench-intake-"))
+    restore = use_bench_database()
     server: GunicornServer | None = None
     try:
         category = prepare_tenant()
