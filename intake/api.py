@@ -62,6 +62,9 @@ class ReportSubmissionSerializer(serializers.Serializer):
     identity = IdentitySerializer(required=False)
     relation = serializers.ChoiceField(choices=["public", "employee", "other"], default="public")
     notify_email = serializers.EmailField(required=False, help_text="not for anonymous reports")
+    consent_to_forward_identity = serializers.BooleanField(
+        required=False, help_text="the identity may go along if the report is forwarded to a competent body"
+    )
     evidence = serializers.ListField(
         child=serializers.FileField(), required=False, help_text="multipart only"
     )

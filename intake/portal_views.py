@@ -87,6 +87,7 @@ def submission_from_form(post: Any) -> dict[str, Any]:
     if data["identity_mode"] != IdentityMode.ANONYMOUS:
         data["identity"] = {key: post.get(f"identity-{key}", "") for key in ("name", "nik", "phone", "email")}
         data["notify_email"] = post.get("notify_email", "")
+        data["consent_to_forward_identity"] = post.get("consent_to_forward_identity", "")
     return data
 
 

@@ -178,6 +178,7 @@ def parse_report(data: Mapping[str, Any]) -> ReportDraft:
         "relation",
         "notify_email",
         "evidence",
+        "consent_to_forward_identity",
     }
     unknown = [str(key) for key in data if key not in known]
     if unknown:

@@ -308,3 +308,19 @@ def test_mailbox_endpoints_need_a_live_session(sukabumi):
     assert client.get("/api/v1/intake/report").status_code in {401, 403}
     assert client.get("/api/v1/intake/report", HTTP_AUTHORIZATION="Bearer forged").status_code == 401
     assert client.get("/api/v1/intake/report", HTTP_AUTHORIZATION="Basic abc").status_code == 401
+
+
+def test_consent_to_forward_the_identity_is_recorded_only_with_an_identity(sukabumi):
+    assert submit(api("sukabumi"), FULL_REPORT | {"consent_to_forward_identity": True}).status_code == 201
+    anonymous = {k: v for k, v in FULL_REPORT.items() if k not in {"identity", "notify_email"}}
+    assert (
+        submit(
+            api("sukabumi"), anonymous | {"identity_mode": "anonymous", "consent_to_forward_identity": True}
+        ).status_code
+        == 201
+    )
+    with schema_context("sukabumi"):
+        assert list(Report.objects.order_by("pk").values_list("consent_to_forward_identity", flat=True)) == [
+            True,
+            False,
+        ]
