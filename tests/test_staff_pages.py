@@ -697,3 +697,31 @@ def test_queue_and_case_pages_use_a_fixed_number_of_queries(sukabumi, monkeypatc
     assert many == few
     html = supervisor.get("/staff/kasus/?state=all").content.decode()
     assert len(case_links(html)) == 50
+
+
+# --- English -------------------------------------------------------------------
+
+
+def test_the_staff_pages_read_in_english_after_the_switch(sukabumi):
+    case = new_case()
+    client = as_role("supervisor")
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/staff/"}).status_code == 302
+    expected = {
+        "/staff/kasus/": ["Case queue", "Next deadline", "Overdue only", "Export CSV", "Letter", "Received"],
+        f"/staff/kasus/{case.pk}/": [
+            "Messages with the reporter",
+            "Internal notes",
+            "State and deadlines",
+            "Start verification",
+            "Conflict of interest",
+            "Confidential",
+        ],
+        "/staff/dasbor/": ["Dashboard", "Reports per month", "Median days to conclusion", "Per category"],
+        "/staff/beban-kerja/": ["Workload", "Per handler", "Unassigned"],
+        "/staff/kasus/terlambat/": ["Overdue cases", "0 overdue cases"],
+        "/staff/laporan/catat/": ["Record a report from another channel", "Received via", "Save report"],
+    }
+    for url, texts in expected.items():
+        html = client.get(url).content.decode()
+        for text in texts:
+            assert text in html, (url, text)
