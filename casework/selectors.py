@@ -103,7 +103,7 @@ class QueueFilters:
                 setattr(filters, name, parsed)
         filters.overdue = str(query.get("overdue") or "") in {"1", "on", "true"}
         assignee = str(query.get("assignee") or "")
-        if assignee in {"", "me", "unassigned"} or assignee.isdigit():
+        if assignee in {"", "me", "unassigned"} or (assignee.isdigit() and len(assignee) <= 18):
             filters.assignee = assignee
         else:
             problems["assignee"] = "Petugas tidak dikenal. / Unknown assignee."

@@ -243,23 +243,31 @@ def case_evidence_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _chosen_id(value: str, field: str) -> str | None:
+    """A person or team picked in a form: empty, or a row id (anything else is a 400)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise ReportInvalid({field: "Pilihan tidak dikenal. / Unknown choice."})
+    return value
+
+
 @require_POST
 @_needs("assign")
 def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     post = request.POST
-    return _case_action(
-        request,
-        pk,
-        "assign",
-        lambda case: case_assign(
+
+    def assign(case: Case) -> None:
+        case_assign(
             case=case,
             actor=request.user,
-            assignee_id=post.get("assignee") or None,
-            team_id=post.get("team") or None,
+            assignee_id=_chosen_id(post.get("assignee", ""), "assignee"),
+            team_id=_chosen_id(post.get("team", ""), "team"),
             reason=post.get("reason", ""),
-        ),
-        _("Penugasan tersimpan."),
-    )
+        )
+
+    return _case_action(request, pk, "assign", assign, _("Penugasan tersimpan."))
 
 
 @require_POST
@@ -267,12 +275,12 @@ def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 def case_exclude_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for(request.user, pk)
     person = request.POST.get("user", "")
-    own = person in {"", "self", str(request.user.pk)}
+    own = person in {"self", str(request.user.pk)}
     try:
         case_exclude(
             case=case,
             actor=request.user,
-            user_id=request.user.pk if own else person,
+            user_id=request.user.pk if own else _chosen_id(person, "user"),
             reason=request.POST.get("reason", ""),
         )
     except ReportInvalid as invalid:

@@ -359,6 +359,28 @@ def test_identity_is_shown_only_with_approved_access_and_every_view_is_recorded(
     )
 
 
+def test_malformed_input_is_a_400_never_a_500(sukabumi):
+    case = new_case()
+    url = f"/staff/kasus/{case.pk}/"
+    supervisor = as_role("supervisor")
+    for data in ({"assignee": "abc"}, {"team": "x1"}, {"assignee": "9" * 30}, {"assignee": "999999"}):
+        assert supervisor.post(url + "penugasan/", data).status_code == 400, data
+    for data in (
+        {"user": "abc", "reason": "x"},
+        {"user": "", "reason": "x"},
+        {"user": "999999", "reason": "x"},
+    ):
+        assert supervisor.post(url + "pengecualian/", data).status_code == 400, data
+    assert supervisor.get(url).status_code == 200  # the supervisor did not exclude themself
+    assert (
+        supervisor.post(url + "langkah/", {"transition": "conclude", "outcome": "maybe"}).status_code == 400
+    )
+    assert supervisor.get(f"/staff/kasus/{'9' * 30}/").status_code == 404
+    assert supervisor.get("/staff/kasus/?assignee=" + "9" * 30).status_code == 400
+    assert supervisor.get("/staff/kasus/?page=zzz").status_code == 200
+    assert supervisor.get("/staff/kasus/ekspor.csv?due_to=2026-13-45").status_code == 400
+
+
 # --- Conflicts of interest ----------------------------------------------------
 
 
