@@ -67,6 +67,6 @@ def identity_view(*, case: Case, actor: Any) -> dict[str, str]:
     grant = identity_access_until(case, actor)
     if grant is None:
         raise PermissionError("Akses identitas belum disetujui atau sudah berakhir. / No approved access.")
-    identity = report_key(case.report).open_json("identity", bytes(case.report.sealed_identity))
+    identity = report_key(case.report).open_json("identity", bytes(case.report.sealed_identity or b""))
     audit_record(action="identity_view", actor=actor, case_id=case.pk, request_id=grant.pk)
     return dict(identity)

@@ -119,6 +119,13 @@ class ReporterTokenAuthentication(authentication.BaseAuthentication):
         return "Bearer"
 
 
+def reporter_report(request: Request) -> Report:
+    """The report whose mailbox session authenticated this request."""
+    if not isinstance(request.auth, Report):
+        raise exceptions.NotAuthenticated()
+    return request.auth
+
+
 class HasReporterSession(permissions.BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         return isinstance(request.auth, Report)
@@ -145,7 +152,7 @@ class CategoriesView(IntakeView):
         )
     )
     def get(self, request: Request) -> Response:
-        language = request.query_params.get("lang") or request.LANGUAGE_CODE  # type: ignore[attr-defined]
+        language = request.query_params.get("lang") or request.LANGUAGE_CODE
         return Response(
             [{"code": c.code, "name": c.name(language)} for c in Category.objects.filter(is_active=True)]
         )
@@ -228,7 +235,7 @@ class ReportView(ReporterSessionView):
         )
     )
     def get(self, request: Request) -> Response:
-        view = mailbox_view(request.auth)
+        view = mailbox_view(reporter_report(request))
         return Response(
             {
                 "state": view.state,
@@ -244,7 +251,7 @@ class ReportView(ReporterSessionView):
         )
 
 
-MESSAGE_FIELDS = {
+MESSAGE_FIELDS: dict[str, serializers.Field] = {
     "author": serializers.CharField(),
     "body": serializers.CharField(),
     "created_on": serializers.DateField(),
@@ -256,7 +263,7 @@ MESSAGE_SHAPE = inline_serializer("MailboxMessage", MESSAGE_FIELDS)
 class MessagesView(ReporterSessionView):
     @extend_schema(responses=inline_serializer("MailboxMessages", MESSAGE_FIELDS, many=True))
     def get(self, request: Request) -> Response:
-        return Response([message.__dict__ for message in mailbox_view(request.auth).messages])
+        return Response([message.__dict__ for message in mailbox_view(reporter_report(request)).messages])
 
     @extend_schema(
         request=inline_serializer(
@@ -272,13 +279,15 @@ class MessagesView(ReporterSessionView):
         body = request.data.get("body") if hasattr(request.data, "get") else None
         try:
             mailbox_reply(
-                report=request.auth,
+                report=reporter_report(request),
                 body=body if isinstance(body, str) else "",
                 files=request.FILES.getlist("evidence"),
             )
         except ReportInvalid as error:
             return invalid(error.errors)
-        return Response(mailbox_view(request.auth).messages[-1].__dict__, status=status.HTTP_201_CREATED)
+        return Response(
+            mailbox_view(reporter_report(request)).messages[-1].__dict__, status=status.HTTP_201_CREATED
+        )
 
 
 class AttachmentsView(ReporterSessionView):
@@ -297,7 +306,9 @@ class AttachmentsView(ReporterSessionView):
     )
     def post(self, request: Request) -> Response:
         try:
-            stored = mailbox_add_evidence(report=request.auth, files=request.FILES.getlist("evidence"))
+            stored = mailbox_add_evidence(
+                report=reporter_report(request), files=request.FILES.getlist("evidence")
+            )
         except ReportInvalid as error:
             return invalid(error.errors)
         return Response({"stored": len(stored)}, status=status.HTTP_201_CREATED)

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -258,7 +259,7 @@ def mailbox_add_evidence(*, report: Report, files: Sequence[UploadedFile]) -> li
         raise
 
 
-def message_to_reporter(*, report: Report, staff_user: object, body: str) -> Message:
+def message_to_reporter(*, report: Report, staff_user: Any, body: str) -> Message:
     """Staff write to the reporter; a reporter who left an email is told there is news."""
     from intake.tasks import notify_reporter_of_news
 

@@ -193,7 +193,7 @@ def parse_report(data: Mapping[str, Any]) -> ReportDraft:
         if category is None:
             errors["category"] = "Kategori tidak dikenal. / Unknown category."
 
-    narrative = {
+    narrative: dict[str, Any] = {
         name: _text(data, name, errors, required=name in {"what", "description"}) for name in TEXT_LIMITS
     }
     narrative["who"] = _parties(data.get("who"), errors)

@@ -3,6 +3,7 @@
 import io
 import json
 import re
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,7 +22,7 @@ from wbs.accounts.models import User
 
 RECEIPT_PATTERN = re.compile(r"^[2-9A-Z]{4}(-[2-9A-Z]{4}){4}$")
 
-FULL_REPORT = {
+FULL_REPORT: dict[str, Any] = {
     "category": "pungli",
     "what": "Pungutan liar pada pengurusan izin usaha",
     "description": "Petugas loket meminta uang Rp 500.000 di luar tarif resmi agar izin cepat terbit.",
