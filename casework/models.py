@@ -8,6 +8,7 @@ time zone.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 
@@ -116,7 +117,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["state", "next_due"], name="case_queue"),
             models.Index(fields=["assignee", "state"], name="case_assignee"),
-            models.Index(fields=["next_due"], name="case_next_due"),
+            # The queue's two orders (soonest or latest deadline first, ties by id, no deadline last).
+            models.Index(F("next_due").asc(nulls_last=True), "id", name="case_next_due"),
+            models.Index(F("next_due").desc(nulls_last=True), "id", name="case_latest_due"),
             models.Index(fields=["received_on"], name="case_received"),
         ]
 
