@@ -73,6 +73,16 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     return Case.objects.exclude(exclusions__user=user)
 
 
+def listable_cases(user: Any) -> QuerySet[Case]:
+    """Cases a person may see in a list export: handlers their visible cases; auditors
+    (read-only statistics, no case content) every case they are not excluded from."""
+    if can(user, "view_cases"):
+        return visible_cases(user)
+    if can(user, "export_case_list"):
+        return Case.objects.exclude(exclusions__user=user)
+    return Case.objects.none()
+
+
 def case_for(user: Any, pk: Any) -> Case:
     """One visible case, or Http404 whether it is missing, excluded or out of the person's roles."""
     try:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
-from casework.access import HANDLERS, can, visible_cases
+from casework.access import HANDLERS, can, listable_cases, visible_cases
 from casework.identity_custody import identity_access_until
 from casework.models import (
     OPEN_STATES,
@@ -127,9 +127,9 @@ class QueueFilters:
 
 
 def filtered_cases(user: Any, filters: QueueFilters, *, today: date | None = None) -> QuerySet[Case]:
-    """The visible cases matching the filters, soonest deadline first (no deadline last)."""
+    """The listable cases matching the filters, soonest deadline first (no deadline last)."""
     today = today or tenant_today()
-    cases = visible_cases(user)
+    cases = listable_cases(user)
     if filters.state == "open":
         cases = cases.filter(state__in=OPEN_STATES)
     elif filters.state != "all":

@@ -21,6 +21,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from casework import staff_users
+from casework.audit import audit_record
 from casework.models import DeadlinePolicy
 from casework.staff_auth import (
     base32_secret,
@@ -113,6 +114,7 @@ def _locked_out(request: HttpRequest) -> HttpResponse:
 
 def _code_refused(request: HttpRequest, form: CodeForm, user: User) -> HttpResponse | None:
     """Count the failure; sign the half-finished session out once the account locks."""
+    audit_record(action="login_failed", actor=user, step="second_factor")
     if lockout.record_failure(user):
         return _locked_out(request)
     form.add_error("code", _("Kode salah atau sudah kedaluwarsa. Periksa jam ponsel Anda dan coba lagi."))
@@ -121,6 +123,7 @@ def _code_refused(request: HttpRequest, form: CodeForm, user: User) -> HttpRespo
 
 def _signed_in(request: HttpRequest, user: User, device: Any) -> HttpResponse:
     lockout.record_success(user)
+    audit_record(action="login", actor=user)
     next_url = safe_next_url(request)
     request.session.cycle_key()  # a new session id for the fully signed-in session
     otp_login(request, device)

@@ -18,7 +18,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from casework.models import Case, CaseState
+from casework.audit import audit_record
+from casework.models import Case, CaseEvent, CaseState
 from intake import abuse
 from intake.encryption import KeyUnavailable, ReportKey, report_key
 from intake.evidence import prepare_evidence, remove_files, store_evidence
@@ -281,4 +282,10 @@ def message_to_reporter(*, report: Report, staff_user: Any, body: str) -> Messag
         )
         if report.sealed_notify_email is not None:
             enqueue_on_commit(notify_reporter_of_news, report.pk)
+        case = Case.objects.filter(report=report).only("pk").first()
+        if case is not None:
+            CaseEvent.objects.create(case=case, kind="message_to_reporter", actor=staff_user)
+            audit_record(
+                action="message_to_reporter", actor=staff_user, case_id=case.pk, message_id=message.pk
+            )
     return message
