@@ -6,6 +6,7 @@ import json
 import logging
 import runpy
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -18,7 +19,9 @@ SCENARIOS = ["json_anonymous", "json_confidential", "multipart_1mb_jpeg", "ceili
 GUNICORN_CONFIG = Path(settings.REPO_ROOT) / "infra" / "gunicorn.conf.py"
 
 
-def test_the_bench_measures_every_scenario_and_nothing_is_refused(django_db_setup, django_db_blocker):
+def test_the_bench_measures_every_scenario_and_nothing_is_refused(
+    django_db_setup: None, django_db_blocker: Any
+) -> None:
     out = io.StringIO()
     with django_db_blocker.unblock():
         call_command(
@@ -43,7 +46,7 @@ def test_the_bench_measures_every_scenario_and_nothing_is_refused(django_db_setu
     assert isinstance(targets["throughput_target_met"], bool) and isinstance(targets["p99_target_met"], bool)
 
 
-def test_gunicorn_keeps_no_access_log_and_names_no_client():
+def test_gunicorn_keeps_no_access_log_and_names_no_client() -> None:
     values = runpy.run_path(str(GUNICORN_CONFIG))
     assert values["accesslog"] is None and values["worker_class"] == "gthread"
     assert "*" not in values["forwarded_allow_ips"]
