@@ -44,7 +44,8 @@ def _entry_hash(
 
 def audit_record(*, action: str, actor: Any = None, case_id: int | None = None, **details: Any) -> AuditEntry:
     """Append an entry inside the caller's transaction (so it commits or rolls back with the change)."""
-    with transaction.atomic():
+    # No savepoint of its own: the entry belongs to the caller's transaction.
+    with transaction.atomic(savepoint=False):
         # One writer at a time per tenant keeps the chain linear.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{connection.schema_name}"])

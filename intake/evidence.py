@@ -23,9 +23,13 @@ class PreparedFile:
     cleaned: CleanedFile
 
 
-def prepare_evidence(files: Sequence[UploadedFile], *, already_stored: int = 0) -> list[PreparedFile]:
+def prepare_evidence(
+    files: Sequence[UploadedFile], *, already_stored: int = 0, limits: IntakeSettings | None = None
+) -> list[PreparedFile]:
     """Check every file against the tenant's limits and clean it; store nothing yet."""
-    limits = IntakeSettings.current()
+    if not files:
+        return []
+    limits = limits or IntakeSettings.current()
     if already_stored + len(files) > limits.max_files_per_report:
         raise ReportInvalid(
             {"evidence": f"Paling banyak {limits.max_files_per_report} berkas per laporan. / Too many files."}

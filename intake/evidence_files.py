@@ -777,7 +777,8 @@ def _encode_image(frames: list[Image.Image], pillow_format: str, source_info: Ma
 
 
 _IMAGE_SAVE_OPTIONS: dict[str, dict[str, Any]] = {
-    "JPEG": {"quality": JPEG_QUALITY, "optimize": True},
+    # No optimize pass: it costs ~5x the encode time for ~4% smaller photos.
+    "JPEG": {"quality": JPEG_QUALITY},
     "PNG": {"optimize": True},
     "WEBP": {"quality": JPEG_QUALITY},
     "GIF": {},

@@ -40,14 +40,15 @@ def report_submit(
     staff_user: object = None,
 ) -> SubmittedReport:
     """Store a report and return its receipt. Raises ReportInvalid or abuse.TooManyAttempts."""
+    limits = IntakeSettings.current()
     if channel == Channel.WEB:
-        abuse.check_limit("submissions", IntakeSettings.current().submissions_per_10_minutes)
+        abuse.check_limit("submissions", limits.submissions_per_10_minutes)
     today = tenant_today()
     if received_on is not None and received_on > today:
         raise ReportInvalid(
             {"received_on": "Tanggal diterima tidak boleh di masa depan. / Cannot be in the future."}
         )
-    prepared = prepare_evidence(files)
+    prepared = prepare_evidence(files, limits=limits)
     receipt = new_receipt()
     hashed = receipt_hash(receipt)
     assert hashed is not None
