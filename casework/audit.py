@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -42,15 +43,21 @@ def _entry_hash(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def audit_record(*, action: str, actor: Any = None, case_id: int | None = None, **details: Any) -> AuditEntry:
-    """Append an entry inside the caller's transaction (so it commits or rolls back with the change)."""
+def audit_record(
+    *, action: str, actor: Any = None, case_id: int | None = None, at: datetime | None = None, **details: Any
+) -> AuditEntry:
+    """Append an entry inside the caller's transaction (so it commits or rolls back with the change).
+
+    ``at`` replaces the current time for entries about a reporter's own action,
+    which are dated to the day only."""
     # No savepoint of its own: the entry belongs to the caller's transaction.
     with transaction.atomic(savepoint=False):
         # One writer at a time per tenant keeps the chain linear.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{connection.schema_name}"])
         previous = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or GENESIS
-        created_at = timezone.now().replace(microsecond=0)
+        # In UTC, as the database hands it back, so the hash can be recomputed.
+        created_at = (at or timezone.now()).astimezone(UTC).replace(microsecond=0)
         actor_id = getattr(actor, "pk", None)
         actor_label = str(getattr(actor, "email", "") or actor or "system")
         entry_hash = _entry_hash(

@@ -3,6 +3,7 @@ assignment, conflicts of interest, internal notes."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +16,7 @@ from casework.models import Assignment, Case, CaseEvent, Exclusion, InternalNote
 from intake.encryption import report_key
 from intake.models import Report
 from intake.report_input import ReportInvalid
+from tenants.clock import tenant_zone
 from wbs.accounts.models import StaffRole, User
 
 
@@ -23,10 +25,17 @@ def case_open_for_report(report: Report, *, actor: Any = None) -> Case:
     case = Case(report=report, received_on=report.received_on)
     deadlines.schedule_new_case(case)
     case.save()
-    CaseEvent.objects.create(
+    # The hour a report arrived can point at its sender: what records the arrival
+    # carries the day only (midnight in the tenant's zone), never the time.
+    arrival_day = datetime.combine(report.received_on, time.min, tzinfo=tenant_zone())
+    event = CaseEvent.objects.create(
         case=case, kind="received", actor=actor, to_state=case.state, detail=report.channel
     )
-    audit_record(action="report_received", actor=actor, case_id=case.pk, channel=report.channel)
+    CaseEvent.objects.filter(pk=event.pk).update(created_at=arrival_day)
+    Case.objects.filter(pk=case.pk).update(updated_at=arrival_day)
+    audit_record(
+        action="report_received", actor=actor, case_id=case.pk, at=arrival_day, channel=report.channel
+    )
     return case
 
 

@@ -55,6 +55,7 @@ EVENT_LABELS: dict[str, Any] = {
     "received": _("Laporan diterima"),
     "assigned": _("Ditugaskan"),
     "note": _("Catatan internal ditambahkan"),
+    "message_to_reporter": _("Pesan dikirim kepada pelapor"),
     "evidence_added": _("Bukti ditambahkan petugas"),
     "identity_requested": _("Identitas pelapor diminta"),
     "identity_approved": _("Permintaan identitas disetujui"),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from intake.encryption import report_key
-from intake.models import Message, MessageAuthor, Report
+from intake.models import Message, MessageAuthor, Report, ReporterSession
 from tenants.db import current_tenant
 from tenants.models import Tenant, TenantStatus
 from wbs.accounts.models import StaffRole, User
@@ -47,6 +47,8 @@ def send_staff_digests_due() -> int:
 @shared_task
 def send_staff_digest() -> int:
     """Tell this tenant's intake officers and supervisors how many reports and replies arrived."""
+    # Expired mailbox sessions say when a reporter last looked: gone within the hour.
+    ReporterSession.objects.filter(expires_at__lt=timezone.now()).delete()
     with transaction.atomic():
         new_reports = list(
             Report.objects.select_for_update().filter(staff_notified=False).values_list("pk", flat=True)

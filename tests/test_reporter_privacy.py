@@ -4,6 +4,7 @@ import io
 import json
 import logging
 import subprocess
+from zoneinfo import ZoneInfo
 
 import pytest
 import sentry_sdk
@@ -135,3 +136,33 @@ def test_a_full_reporter_session_leaves_no_trace_of_the_reporter(committed, ever
     for secret in SECRETS:
         assert secret not in dump, f"{secret!r} is readable in a database dump"
     assert receipt not in dump and receipt.replace("-", "") not in dump
+
+
+def test_nothing_records_the_time_of_day_a_reporter_acted(sulteng):
+    from casework.models import AuditEntry, Case, CaseEvent
+
+    client = Client(HTTP_HOST=primary_hostname("sulteng"))
+    receipt = client.post(
+        "/api/v1/intake/reports",
+        json.dumps(FULL_REPORT | {"category": "korupsi"}),
+        content_type="application/json",
+    ).json()["receipt"]
+    token = client.post(
+        "/api/v1/intake/session", {"receipt": receipt}, content_type="application/json"
+    ).json()["token"]
+    client.post(
+        "/api/v1/intake/messages",
+        {"body": "Tambahan keterangan."},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    with schema_context("sulteng"):
+        case = Case.objects.get()
+        received = CaseEvent.objects.get(case=case, kind="received")
+        arrival = AuditEntry.objects.get(action="report_received")
+        local = [
+            timestamp.astimezone(ZoneInfo("Asia/Makassar"))
+            for timestamp in (received.created_at, arrival.created_at, case.updated_at)
+        ]
+    assert all((t.hour, t.minute, t.second) == (0, 0, 0) for t in local), local
+    assert {t.date() for t in local} == {case.received_on}
