@@ -60,3 +60,12 @@ def test_forms_work_when_the_browser_sends_origin_null_for_our_own_pages(sulteng
 def test_health_check_answers_on_every_host(sulteng):
     assert Client(HTTP_HOST="localhost").get("/healthz").content == b"ok"
     assert Client(HTTP_HOST=primary_hostname("sulteng")).get("/healthz").content == b"ok"
+
+
+def test_report_form_choices_read_in_english_too(sukabumi):
+    browser = Client(HTTP_HOST=primary_hostname("sukabumi"))
+    browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = browser.get("/lapor/").content.decode()
+    for english in ("Member of the public", "Anonymous", "Add another reported person", "If this report is forwarded"):
+        assert english in page
+    assert "Masyarakat" not in page
