@@ -26,6 +26,8 @@ urlpatterns = [
     path("privasi/", portal_views.privacy_notice, name="privacy"),
     path("staff/", include(staff_views.urlpatterns)),
     path("staff/", include("casework.page_urls")),
+    path("staff/", include("casework.decision_urls")),
+    path("staff/", include("casework.settings_urls")),
     path("api/v1/cases", include("casework.api_urls")),
     path("api/v1/settings/", include(settings_router.urls)),
     path("api/v1/intake/categories", intake_api.CategoriesView.as_view(), name="intake-categories"),
