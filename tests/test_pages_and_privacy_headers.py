@@ -66,6 +66,11 @@ def test_report_form_choices_read_in_english_too(sukabumi):
     browser = Client(HTTP_HOST=primary_hostname("sukabumi"))
     browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = browser.get("/lapor/").content.decode()
-    for english in ("Member of the public", "Anonymous", "Add another reported person", "If this report is forwarded"):
+    for english in (
+        "Member of the public",
+        "Anonymous",
+        "Add another reported person",
+        "If this report is forwarded",
+    ):
         assert english in page
     assert "Masyarakat" not in page
