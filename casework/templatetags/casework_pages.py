@@ -20,6 +20,9 @@ NAV_LINKS: list[tuple[str, Any, str | None]] = [
     ("staff-workload", _("Beban kerja"), "view_cases"),
     ("staff-dashboard", _("Dasbor"), "view_statistics"),
     ("staff-record-report", _("Catat laporan"), "record_offline_report"),
+    ("staff-identity-requests", _("Permintaan identitas"), "decide_identity"),
+    ("staff-retention", _("Retensi"), "request_early_deletion"),
+    ("staff-audit", _("Jejak audit"), "view_audit_trail"),
 ]
 
 

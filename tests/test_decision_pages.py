@@ -1,0 +1,353 @@
+"""The decision pages (/staff/identitas/, /staff/kasus/<id>/teruskan/,
+/staff/retensi/, /staff/audit/): who may open them, and that each decision goes
+through its service and lands in the audit trail."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from casework.identity_custody import identity_request
+from casework.models import (
+    AuditEntry,
+    Case,
+    CaseState,
+    EarlyDeletionRequest,
+    Exclusion,
+    IdentityRequest,
+    Outcome,
+)
+from intake.models import Report
+from intake.report_input import parse_report
+from intake.reports import report_submit
+from tenants.clock import tenant_today
+from tenants.models import Tenant
+from tenants.seed_tenants import DEMO_PASSWORD
+from tests.conftest import staff_client
+from wbs.accounts.models import StaffRole, User
+
+TENANT = "sukabumi"
+EMAIL = {
+    "administrator": "admin@sukabumi.example",
+    "intake_officer": "verifikator@sukabumi.example",
+    "investigator": "pemeriksa@sukabumi.example",
+    "supervisor": "inspektur@sukabumi.example",
+    "identity_custodian": "kustodian@sukabumi.example",
+    "auditor": "auditor@sukabumi.example",
+}
+WHAT = "Pungutan liar di loket perizinan"
+DESCRIPTION = "Petugas loket meminta uang tambahan di luar tarif resmi agar izin cepat selesai."
+IDENTITY_NAME = "Siti Rahmawati"
+REPORT = {
+    "category": "pungli",
+    "what": WHAT,
+    "description": DESCRIPTION,
+    "who": [{"name": "Petugas loket 3", "position": "Staf", "unit": "DPMPTSP"}],
+    "where": "Mal Pelayanan Publik",
+    "identity_mode": "confidential",
+    "identity": {"name": IDENTITY_NAME, "nik": "3272010101900001"},
+}
+REASON = "Perlu konfirmasi keterangan saksi kunci secara langsung."
+
+
+@pytest.fixture(autouse=True)
+def evidence_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+def new_case(*, files=(), consent: bool = False, **changes) -> Case:
+    with schema_context(TENANT):
+        draft = parse_report(REPORT | changes | {"consent_to_forward_identity": consent})
+        submitted = report_submit(
+            draft=draft,
+            files=[SimpleUploadedFile(name, content) for name, content in files],
+            channel="letter",
+        )
+        return Case.objects.select_related("report").get(report=submitted.report)
+
+
+def closed_case() -> Case:
+    case = new_case()
+    with schema_context(TENANT):
+        case.state = CaseState.CLOSED
+        case.outcome = Outcome.NOT_SUBSTANTIATED
+        case.closed_on = tenant_today()
+        case.save()
+        case.refresh_from_db()
+        assert case.retain_until is not None
+    return case
+
+
+def person(email: str) -> User:
+    with schema_context(TENANT):
+        return User.objects.get(email=email)
+
+
+def as_role(role: str) -> Client:
+    return client_of(EMAIL[role])
+
+
+def client_of(email: str) -> Client:
+    return staff_client(Tenant.objects.get(schema_name=TENANT), email)
+
+
+def extra_staff(email: str, role: str) -> str:
+    with schema_context(TENANT):
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"username": email, "full_name": email.split("@")[0], "roles": [role]}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+    return email
+
+
+def audit_actions(schema: str = TENANT) -> list[str]:
+    with schema_context(schema):
+        return list(AuditEntry.objects.values_list("action", flat=True))
+
+
+def ask_identity(case: Case) -> IdentityRequest:
+    with schema_context(TENANT):
+        return identity_request(case=case, actor=person(EMAIL["investigator"]), reason=REASON)
+
+
+# --- Who may open which page --------------------------------------------------
+
+PAGES = {
+    "/staff/identitas/": {"identity_custodian"},
+    "/staff/kasus/CASE/teruskan/": {"supervisor"},
+    "/staff/retensi/": {"administrator"},
+    "/staff/audit/": {"administrator", "auditor"},
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_each_page_for_allowed_and_refused_roles(sukabumi, path):
+    case = new_case()
+    url = path.replace("CASE", str(case.pk))
+    for role in EMAIL:
+        response = as_role(role).get(url)
+        expected = 200 if role in PAGES[path] else 403
+        assert response.status_code == expected, (role, url, response.status_code)
+        assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+        if expected == 403:
+            assert "memerlukan peran" in response.content.decode()
+
+
+def test_the_nav_links_follow_the_roles(sukabumi):
+    links = {
+        "identity_custodian": "/staff/identitas/",
+        "administrator": "/staff/retensi/",
+        "auditor": "/staff/audit/",
+    }
+    for role in EMAIL:
+        home = as_role(role).get("/staff/").content.decode()
+        for owner, url in links.items():
+            shown = f'href="{url}"' in home
+            allowed = role == owner or (url == "/staff/audit/" and role == "administrator")
+            assert shown == allowed, (role, url)
+
+
+def test_posts_are_refused_for_other_roles(sukabumi):
+    case = new_case()
+    request = ask_identity(case)
+    closed = closed_case()
+    for role in ("investigator", "supervisor", "auditor", "administrator"):
+        client = as_role(role)
+        assert (
+            client.post(f"/staff/identitas/{request.pk}/putuskan/", {"decision": "approve"}).status_code
+            == 403
+        )
+    for role in ("supervisor", "auditor", "identity_custodian"):
+        response = as_role(role).post(f"/staff/retensi/{closed.pk}/minta/", {"reason": REASON})
+        assert response.status_code == 403
+    assert as_role("investigator").post("/staff/audit/verifikasi/").status_code == 403
+    with schema_context(TENANT):
+        assert IdentityRequest.objects.get(pk=request.pk).status == "pending"
+        assert not EarlyDeletionRequest.objects.filter(case=closed).exists()
+
+
+# --- 1. Identity requests -----------------------------------------------------
+
+
+def test_the_custodian_approves_and_refuses_identity_requests(sukabumi):
+    first, second = new_case(), new_case(what="Gratifikasi proyek jalan")
+    approve, refuse = ask_identity(first), ask_identity(second)
+    custodian = as_role("identity_custodian")
+
+    html = custodian.get("/staff/identitas/").content.decode()
+    assert first.report.reference in html and second.report.reference in html
+    with schema_context(TENANT):
+        category = Case.objects.select_related("report__category").get(pk=first.pk).report.category.name_id
+    requester = person(EMAIL["investigator"])
+    assert REASON in html and category in html and (requester.full_name or requester.email) in html
+    assert DESCRIPTION not in html and IDENTITY_NAME not in html and WHAT not in html
+
+    response = custodian.post(f"/staff/identitas/{approve.pk}/putuskan/", {"decision": "approve"})
+    assert response.status_code == 302 and response["Location"] == "/staff/identitas/"
+    response = custodian.post(f"/staff/identitas/{refuse.pk}/putuskan/", {"decision": "refuse"})
+    assert response.status_code == 302
+    with schema_context(TENANT):
+        approve.refresh_from_db()
+        refuse.refresh_from_db()
+    assert approve.status == "approved" and approve.expires_at is not None
+    assert refuse.status == "refused" and refuse.expires_at is None
+    actions = audit_actions()
+    assert "identity_approved" in actions and "identity_refused" in actions
+
+    # Decided already: the service's refusal is a 400 with its message.
+    response = custodian.post(f"/staff/identitas/{approve.pk}/putuskan/", {"decision": "refuse"})
+    assert response.status_code == 400 and "sudah diputuskan" in response.content.decode()
+    assert custodian.post(f"/staff/identitas/{approve.pk}/putuskan/", {"decision": "x"}).status_code == 400
+    html = custodian.get("/staff/identitas/").content.decode()
+    assert "Tidak ada permintaan yang menunggu" in html and "Disetujui" in html and "Ditolak" in html
+
+
+def test_an_excluded_custodian_does_not_see_the_request(sukabumi):
+    hidden, shown = new_case(), new_case(what="Gratifikasi proyek jalan")
+    hidden_request = ask_identity(hidden)
+    ask_identity(shown)
+    with schema_context(TENANT):
+        Exclusion.objects.create(
+            case=hidden, user=person(EMAIL["identity_custodian"]), reason="Kerabat terlapor"
+        )
+    custodian = as_role("identity_custodian")
+    html = custodian.get("/staff/identitas/").content.decode()
+    assert shown.report.reference in html and hidden.report.reference not in html
+    response = custodian.post(f"/staff/identitas/{hidden_request.pk}/putuskan/", {"decision": "approve"})
+    assert response.status_code == 404
+    with schema_context(TENANT):
+        assert IdentityRequest.objects.get(pk=hidden_request.pk).status == "pending"
+
+
+# --- 2. Forwarding --------------------------------------------------------------
+
+
+def test_forwarding_through_the_page_creates_the_case_in_the_other_tenant(sukabumi, sulteng):
+    case = new_case(files=[("kuitansi.txt", b"kuitansi pungutan")])
+    supervisor = as_role("supervisor")
+    url = f"/staff/kasus/{case.pk}/teruskan/"
+
+    case_html = supervisor.get(f"/staff/kasus/{case.pk}/").content.decode()
+    assert f'href="{url}"' in case_html
+    assert f'href="{url}"' not in as_role("investigator").get(f"/staff/kasus/{case.pk}/").content.decode()
+
+    form = supervisor.get(url).content.decode()
+    assert 'value="sulteng"' in form and 'value="sukabumi"' not in form
+    assert 'name="identity" value="1" disabled' in form  # no consent from the reporter
+
+    refused = as_role("investigator").post(url, {"to_tenant": "sulteng", "pass_fields": ["what"]})
+    assert refused.status_code == 403
+    bad = supervisor.post(url, {"to_tenant": "sulteng"})
+    assert bad.status_code == 400 and "setidaknya satu" in bad.content.decode()
+    no_consent = supervisor.post(url, {"to_tenant": "sulteng", "pass_fields": ["what"], "identity": "1"})
+    assert no_consent.status_code == 400 and "tidak menyetujui" in no_consent.content.decode()
+    with schema_context("sulteng"):
+        before = Case.objects.count()
+
+    response = supervisor.post(
+        url,
+        {
+            "to_tenant": "sulteng",
+            "pass_fields": ["what", "description"],
+            "evidence": "1",
+            "note": "Kewenangan provinsi.",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == f"/staff/kasus/{case.pk}/"
+    with schema_context(TENANT):
+        case.refresh_from_db()
+        assert case.state == CaseState.CONCLUDED and case.outcome == Outcome.FORWARDED
+        assert case.forwarded_to_slug == "sulteng"
+    with schema_context("sulteng"):
+        assert Case.objects.count() == before + 1
+        received = Case.objects.order_by("-pk").first()
+        assert received is not None and received.forwarded_from_slug == TENANT
+        assert Report.objects.get(pk=received.report_id).channel == "forwarded"
+    assert "forward" in audit_actions() and "forward_in" in audit_actions("sulteng")
+
+    # Concluded now: no link, and another forward is refused with the reason.
+    assert f'href="{url}"' not in supervisor.get(f"/staff/kasus/{case.pk}/").content.decode()
+    again = supervisor.post(url, {"to_tenant": "sulteng", "pass_fields": ["what"]})
+    assert again.status_code == 400
+
+
+def test_the_identity_box_is_enabled_when_the_reporter_consented(sukabumi):
+    case = new_case(consent=True)
+    form = as_role("supervisor").get(f"/staff/kasus/{case.pk}/teruskan/").content.decode()
+    assert 'name="identity" value="1" disabled' not in form and 'name="identity"' in form
+
+
+# --- 3. Retention ---------------------------------------------------------------
+
+
+def test_early_deletion_needs_two_different_administrators(sukabumi):
+    case = closed_case()
+    other = extra_staff("admin2@sukabumi.example", StaffRole.ADMINISTRATOR)
+    admin = as_role("administrator")
+
+    html = admin.get("/staff/retensi/").content.decode()
+    assert case.report.reference in html and WHAT not in html
+    short = admin.post(f"/staff/retensi/{case.pk}/minta/", {"reason": "singkat"})
+    assert short.status_code == 400 and "Jelaskan alasan" in short.content.decode()
+    response = admin.post(f"/staff/retensi/{case.pk}/minta/", {"reason": REASON})
+    assert response.status_code == 302 and response["Location"] == "/staff/retensi/"
+    assert REASON in admin.get("/staff/retensi/").content.decode()
+
+    same = admin.post(f"/staff/retensi/{case.pk}/putuskan/", {"decision": "approve"})
+    assert same.status_code == 400 and "administrator lain" in same.content.decode()
+    with schema_context(TENANT):
+        assert Case.objects.get(pk=case.pk).shredded_on is None
+
+    response = client_of(other).post(f"/staff/retensi/{case.pk}/putuskan/", {"decision": "approve"})
+    assert response.status_code == 302
+    with schema_context(TENANT):
+        shredded = Case.objects.select_related("report").get(pk=case.pk)
+        assert shredded.shredded_on is not None and shredded.report.wrapped_key is None
+    actions = audit_actions()
+    assert "early_deletion_request" in actions and "early_deletion_approve" in actions and "shred" in actions
+    assert case.report.reference not in admin.get("/staff/retensi/").content.decode()
+
+
+def test_an_early_deletion_request_can_be_refused(sukabumi):
+    case = closed_case()
+    other = extra_staff("admin2@sukabumi.example", StaffRole.ADMINISTRATOR)
+    as_role("administrator").post(f"/staff/retensi/{case.pk}/minta/", {"reason": REASON})
+    response = client_of(other).post(f"/staff/retensi/{case.pk}/putuskan/", {"decision": "refuse"})
+    assert response.status_code == 302
+    with schema_context(TENANT):
+        assert not EarlyDeletionRequest.objects.filter(case=case).exists()
+        assert Case.objects.get(pk=case.pk).shredded_on is None
+    assert "early_deletion_refuse" in audit_actions()
+    open_case = new_case()
+    response = as_role("administrator").post(f"/staff/retensi/{open_case.pk}/minta/", {"reason": REASON})
+    assert response.status_code == 400 and "sudah ditutup" in response.content.decode()
+
+
+# --- 4. The audit trail ---------------------------------------------------------
+
+
+def test_the_audit_page_lists_entries_newest_first_and_verifies_the_chain(sukabumi):
+    first = new_case()
+    ask_identity(first)
+    auditor = as_role("auditor")
+    html = auditor.get("/staff/audit/").content.decode()
+    assert "identity_request" in html and EMAIL["investigator"] in html
+    with schema_context(TENANT):
+        newest_first = list(AuditEntry.objects.order_by("-id").values_list("action", flat=True)[:50])
+    assert re.findall(r"<code>(\w+)</code>", html) == newest_first
+    assert DESCRIPTION not in html and IDENTITY_NAME not in html
+
+    response = auditor.post("/staff/audit/verifikasi/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    with schema_context(TENANT):
+        total = AuditEntry.objects.count()
+    assert "OK" in body and f"{total} entri diperiksa" in body
+    assert as_role("administrator").post("/staff/audit/verifikasi/").status_code == 200
+    assert auditor.get("/staff/audit/?page=2").status_code == 200
