@@ -23,6 +23,7 @@ NAV_LINKS: list[tuple[str, Any, str | None]] = [
     ("staff-identity-requests", _("Permintaan identitas"), "decide_identity"),
     ("staff-retention", _("Retensi"), "request_early_deletion"),
     ("staff-audit", _("Jejak audit"), "view_audit_trail"),
+    ("staff-settings", _("Pengaturan"), "manage_settings"),
 ]
 
 
