@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from casework.audit import audit_record
 from casework.staff_auth import staff_role_required
 from wbs.accounts.models import Invitation, StaffRole, User
 from wbs.accounts.tasks import send_staff_invitation
@@ -106,7 +107,33 @@ def staff_user_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("staff-users")
 
 
+@staff_role_required(StaffRole.ADMINISTRATOR)
+@require_POST
+def staff_user_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """A lost phone or a lock: remove the authenticator (the next sign-in sets up a new
+    one) and lift the lock. Not for one's own account: another administrator must."""
+    member = get_object_or_404(User, pk=pk)
+    if member.pk == request.user.pk:
+        messages.error(request, _("Minta administrator lain untuk mengatur ulang akun Anda sendiri."))
+        return redirect("staff-users")
+    with transaction.atomic():
+        removed = TOTPDevice.objects.filter(user=member).delete()[0]
+        User.objects.filter(pk=member.pk).update(failed_attempts=0, locked_until=None)
+        audit_record(
+            action="staff_reset_authenticator", actor=request.user, staff_id=member.pk, devices=removed
+        )
+    messages.success(
+        request,
+        _(
+            "Autentikator %(name)s dihapus dan kuncinya dibuka; saat masuk berikutnya ia memasang autentikator baru."
+        )
+        % {"name": member.full_name or member.email},
+    )
+    return redirect("staff-users")
+
+
 urlpatterns = [
     path("pengguna/", staff_users, name="staff-users"),
     path("pengguna/<int:pk>/status/", staff_user_status, name="staff-user-status"),
+    path("pengguna/<int:pk>/atur-ulang/", staff_user_reset, name="staff-user-reset"),
 ]

@@ -327,3 +327,32 @@ def test_the_sign_in_steps_read_in_english(sukabumi):
     assert "Set up an authenticator app" in setup and "Cannot scan? Enter this key by hand" in setup
     refused = sign_in(client_for(sukabumi), OFFICER, "wrong")
     assert error_of(refused) == GENERIC_REFUSAL  # Indonesian without the switch
+
+
+def test_an_administrator_resets_a_lost_authenticator_and_lifts_a_lock(sukabumi):
+    from casework.models import AuditEntry
+
+    with schema_context("sukabumi"):
+        officer = User.objects.get(email="verifikator@sukabumi.example")
+        TOTPDevice.objects.get_or_create(user=officer, name="lost phone", defaults={"confirmed": True})
+        User.objects.filter(pk=officer.pk).update(locked_until=timezone.now() + timedelta(minutes=10))
+    admin = staff_client(sukabumi, "admin@sukabumi.example")
+    assert admin.post(f"/staff/pengguna/{officer.pk}/atur-ulang/").status_code == 302
+    with schema_context("sukabumi"):
+        officer.refresh_from_db()
+        assert officer.locked_until is None
+        assert not TOTPDevice.objects.filter(user=officer).exists()
+        assert AuditEntry.objects.filter(action="staff_reset_authenticator").count() == 1
+    # The officer signs in again with the password and is sent to set up a new authenticator.
+    again = client_for(sukabumi).post(
+        "/staff/login/", {"username": officer.email, "password": "wbs-demo-2026"}
+    )
+    assert again.status_code == 302 and "autentikator" in again["Location"]
+    # Not for one's own account (another administrator must), and not for other roles.
+    with schema_context("sukabumi"):
+        own = User.objects.get(email="admin@sukabumi.example")
+    admin.post(f"/staff/pengguna/{own.pk}/atur-ulang/")
+    with schema_context("sukabumi"):
+        assert TOTPDevice.objects.filter(user=own).exists()
+    supervisor = staff_client(sukabumi, "inspektur@sukabumi.example")
+    assert supervisor.post(f"/staff/pengguna/{officer.pk}/atur-ulang/").status_code == 403
