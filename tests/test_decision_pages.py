@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django_tenants.utils import schema_context
 
 from casework.identity_custody import identity_request
@@ -22,52 +20,27 @@ from casework.models import (
     Outcome,
 )
 from intake.models import Report
-from intake.report_input import parse_report
-from intake.reports import report_submit
 from tenants.clock import tenant_today
-from tenants.models import Tenant
 from tenants.seed_tenants import DEMO_PASSWORD
-from tests.conftest import staff_client
+from tests.support.casework import (
+    DESCRIPTION,
+    EMAIL,
+    IDENTITY_NAME,
+    TENANT,
+    WHAT,
+    as_role,
+    assert_page_opens_only_for,
+    new_case,
+    staff_client_of,
+)
 from wbs.accounts.models import StaffRole, User
 
-TENANT = "sukabumi"
-EMAIL = {
-    "administrator": "admin@sukabumi.example",
-    "intake_officer": "verifikator@sukabumi.example",
-    "investigator": "pemeriksa@sukabumi.example",
-    "supervisor": "inspektur@sukabumi.example",
-    "identity_custodian": "kustodian@sukabumi.example",
-    "auditor": "auditor@sukabumi.example",
-}
-WHAT = "Pungutan liar di loket perizinan"
-DESCRIPTION = "Petugas loket meminta uang tambahan di luar tarif resmi agar izin cepat selesai."
-IDENTITY_NAME = "Siti Rahmawati"
-REPORT = {
-    "category": "pungli",
-    "what": WHAT,
-    "description": DESCRIPTION,
-    "who": [{"name": "Petugas loket 3", "position": "Staf", "unit": "DPMPTSP"}],
-    "where": "Mal Pelayanan Publik",
-    "identity_mode": "confidential",
-    "identity": {"name": IDENTITY_NAME, "nik": "3272010101900001"},
-}
 REASON = "Perlu konfirmasi keterangan saksi kunci secara langsung."
 
 
 @pytest.fixture(autouse=True)
 def evidence_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-
-
-def new_case(*, files=(), consent: bool = False, **changes) -> Case:
-    with schema_context(TENANT):
-        draft = parse_report(REPORT | changes | {"consent_to_forward_identity": consent})
-        submitted = report_submit(
-            draft=draft,
-            files=[SimpleUploadedFile(name, content) for name, content in files],
-            channel="letter",
-        )
-        return Case.objects.select_related("report").get(report=submitted.report)
 
 
 def closed_case() -> Case:
@@ -85,14 +58,6 @@ def closed_case() -> Case:
 def person(email: str) -> User:
     with schema_context(TENANT):
         return User.objects.get(email=email)
-
-
-def as_role(role: str) -> Client:
-    return client_of(EMAIL[role])
-
-
-def client_of(email: str) -> Client:
-    return staff_client(Tenant.objects.get(schema_name=TENANT), email)
 
 
 def extra_staff(email: str, role: str) -> str:
@@ -128,15 +93,7 @@ PAGES = {
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_each_page_for_allowed_and_refused_roles(sukabumi, path):
-    case = new_case()
-    url = path.replace("CASE", str(case.pk))
-    for role in EMAIL:
-        response = as_role(role).get(url)
-        expected = 200 if role in PAGES[path] else 403
-        assert response.status_code == expected, (role, url, response.status_code)
-        assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
-        if expected == 403:
-            assert "memerlukan peran" in response.content.decode()
+    assert_page_opens_only_for(path.replace("CASE", str(new_case().pk)), PAGES[path])
 
 
 def test_the_nav_links_follow_the_roles(sukabumi):
@@ -304,7 +261,7 @@ def test_early_deletion_needs_two_different_administrators(sukabumi):
     with schema_context(TENANT):
         assert Case.objects.get(pk=case.pk).shredded_on is None
 
-    response = client_of(other).post(f"/staff/retensi/{case.pk}/putuskan/", {"decision": "approve"})
+    response = staff_client_of(other).post(f"/staff/retensi/{case.pk}/putuskan/", {"decision": "approve"})
     assert response.status_code == 302
     with schema_context(TENANT):
         shredded = Case.objects.select_related("report").get(pk=case.pk)
@@ -318,7 +275,7 @@ def test_an_early_deletion_request_can_be_refused(sukabumi):
     case = closed_case()
     other = extra_staff("admin2@sukabumi.example", StaffRole.ADMINISTRATOR)
     as_role("administrator").post(f"/staff/retensi/{case.pk}/minta/", {"reason": REASON})
-    response = client_of(other).post(f"/staff/retensi/{case.pk}/putuskan/", {"decision": "refuse"})
+    response = staff_client_of(other).post(f"/staff/retensi/{case.pk}/putuskan/", {"decision": "refuse"})
     assert response.status_code == 302
     with schema_context(TENANT):
         assert not EarlyDeletionRequest.objects.filter(case=case).exists()

@@ -23,54 +23,29 @@ from casework.identity_custody import identity_decide
 from casework.models import AuditEntry, Case, CaseEvent, CaseState, IdentityRequest, InternalNote, Team
 from intake.encryption import ReportKey, current_tenant_key, seal
 from intake.models import Attachment, Category, KeyPurpose, Message, Report
-from intake.report_input import parse_report
-from intake.reports import report_submit
 from tenants.clock import tenant_today
 from tenants.seed_tenants import DEMO_PASSWORD
-from tests.conftest import client_for, staff_client
+from tests.conftest import client_for
+from tests.support.casework import (
+    DESCRIPTION,
+    EMAIL,
+    HANDLER_ROLES,
+    IDENTITY_NAME,
+    IDENTITY_NIK,
+    TENANT,
+    WHAT,
+    as_role,
+    assert_page_opens_only_for,
+    new_case,
+    staff_client_of,
+)
 from tests.support.evidence import jpeg_with_gps
 from wbs.accounts.models import StaffRole, User
-
-TENANT = "sukabumi"
-EMAIL = {
-    "administrator": "admin@sukabumi.example",
-    "intake_officer": "verifikator@sukabumi.example",
-    "investigator": "pemeriksa@sukabumi.example",
-    "supervisor": "inspektur@sukabumi.example",
-    "identity_custodian": "kustodian@sukabumi.example",
-    "auditor": "auditor@sukabumi.example",
-}
-HANDLER_ROLES = {"intake_officer", "investigator", "supervisor"}
-IDENTITY_NAME = "Siti Rahmawati"
-IDENTITY_NIK = "3272010101900001"
-WHAT = "Pungutan liar di loket perizinan"
-DESCRIPTION = "Petugas loket meminta uang tambahan di luar tarif resmi agar izin cepat selesai."
-
-REPORT = {
-    "category": "pungli",
-    "what": WHAT,
-    "description": DESCRIPTION,
-    "who": [{"name": "Petugas loket 3", "position": "Staf", "unit": "DPMPTSP"}],
-    "where": "Mal Pelayanan Publik",
-    "identity_mode": "confidential",
-    "identity": {"name": IDENTITY_NAME, "nik": IDENTITY_NIK},
-}
 
 
 @pytest.fixture(autouse=True)
 def evidence_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-
-
-def new_case(*, files=(), **changes) -> Case:
-    """A case opened the way a report received by letter opens one."""
-    with schema_context(TENANT):
-        submitted = report_submit(
-            draft=parse_report(REPORT | changes),
-            files=[SimpleUploadedFile(name, content) for name, content in files],
-            channel="letter",
-        )
-        return Case.objects.select_related("report").get(report=submitted.report)
 
 
 def person(role: str) -> User:
@@ -90,16 +65,6 @@ def second_supervisor() -> str:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
     return email
-
-
-def as_role(role: str) -> Client:
-    return staff_client_of(EMAIL[role])
-
-
-def staff_client_of(email: str) -> Client:
-    from tenants.models import Tenant
-
-    return staff_client(Tenant.objects.get(schema_name=TENANT), email)
 
 
 def audit_actions() -> list[str]:
@@ -125,15 +90,7 @@ PAGES = {
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_each_page_for_allowed_and_refused_roles(sukabumi, path):
-    case = new_case()
-    url = path.replace("CASE", str(case.pk))
-    for role in EMAIL:
-        response = as_role(role).get(url)
-        expected = 200 if role in PAGES[path] else 403
-        assert response.status_code == expected, (role, url, response.status_code)
-        assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
-        if expected == 403:
-            assert "memerlukan peran" in response.content.decode()
+    assert_page_opens_only_for(path.replace("CASE", str(new_case().pk)), PAGES[path])
 
 
 def test_pages_need_both_sign_in_factors(sukabumi):
