@@ -28,9 +28,10 @@ from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from casework.access import HANDLERS, NotAllowed, case_for, require, visible_cases
+from casework.access import NotAllowed, case_for, require, visible_cases
 from casework.cases import case_add_note, case_assign, note_text
-from casework.models import Case, CaseEvent, CaseState, Exclusion, InternalNote, Team
+from casework.models import Case, CaseEvent, CaseState, InternalNote, Team
+from casework.selectors import handler_choices
 from casework.staff_auth import IsVerifiedStaff
 from casework.workflow import available_transitions, case_transition
 from intake.encryption import KeyUnavailable, report_key
@@ -448,15 +449,6 @@ ASSIGNEE_OPTIONS = inline_serializer(
 )
 
 
-def assignable_handlers(case: Case) -> QuerySet[User]:
-    """Active case handlers who are not excluded from this case."""
-    return (
-        User.objects.filter(is_active=True, roles__overlap=sorted(HANDLERS))
-        .exclude(pk__in=Exclusion.objects.filter(case=case).values("user_id"))
-        .order_by("full_name", "email")
-    )
-
-
 class CaseAssignView(CaseAPIView):
     """Assignment to a handler and/or team; people excluded from the case are never offered."""
 
@@ -471,7 +463,7 @@ class CaseAssignView(CaseAPIView):
         require(request.user, "assign")
         return Response(
             {
-                "handlers": [person(user) for user in assignable_handlers(case)],
+                "handlers": [person(user) for user in handler_choices(exclude_case=case)],
                 "teams": [team_data(team) for team in Team.objects.order_by("name")],
             }
         )

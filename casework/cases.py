@@ -28,10 +28,14 @@ def case_open_for_report(report: Report, *, actor: Any = None) -> Case:
     # The hour a report arrived can point at its sender: what records the arrival
     # carries the day only (midnight in the tenant's zone), never the time.
     arrival_day = datetime.combine(report.received_on, time.min, tzinfo=tenant_zone())
-    event = CaseEvent.objects.create(
-        case=case, kind="received", actor=actor, to_state=case.state, detail=report.channel
+    CaseEvent.objects.create(
+        case=case,
+        kind="received",
+        actor=actor,
+        to_state=case.state,
+        detail=report.channel,
+        created_at=arrival_day,
     )
-    CaseEvent.objects.filter(pk=event.pk).update(created_at=arrival_day)
     Case.objects.filter(pk=case.pk).update(updated_at=arrival_day)
     audit_record(
         action="report_received", actor=actor, case_id=case.pk, at=arrival_day, channel=report.channel

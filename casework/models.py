@@ -9,6 +9,7 @@ time zone.
 from django.conf import settings
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -140,7 +141,7 @@ class CaseEvent(models.Model):
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     detail = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)  # a reporter's own events are dated by day
 
     class Meta:
         ordering = ["id"]

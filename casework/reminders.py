@@ -199,54 +199,43 @@ def _format_date(day: date, language: str) -> str:
     return f"{_DAYS_ID[day.weekday()]}, {day.day} {_MONTHS_ID[day.month - 1]} {day.year}"
 
 
+# Per language: subject, the two section headings, the word before a date, the closing line.
+_WORDING = {
+    "en": (
+        "[{tenant}] Case deadlines: {late} overdue, {soon} due soon",
+        "These deadlines have passed:",
+        "These deadlines fall due by the next working day:",
+        "due",
+        "Sign in to the staff pages to see the cases.",
+    ),
+    "id": (
+        "[{tenant}] Tenggat kasus: {late} terlewat, {soon} segera jatuh tempo",
+        "Tenggat berikut sudah terlewat:",
+        "Tenggat berikut jatuh tempo paling lambat hari kerja berikutnya:",
+        "tenggat",
+        "Masuk ke halaman petugas untuk melihat kasusnya.",
+    ),
+}
+
+
 def _message(recipient: User, notices: list[Notice], *, tenant: Tenant) -> EmailMessage:
-    english = tenant.default_language == "en"
+    language = "en" if tenant.default_language == "en" else "id"
+    subject_format, passed_heading, due_heading, due_word, closing = _WORDING[language]
+    label_index = 1 if language == "en" else 0
     reminders = [n for n in notices if n.level == REMINDER]
     escalations = [n for n in notices if n.level == ESCALATION]
+    subject = subject_format.format(tenant=tenant.short_name, late=len(escalations), soon=len(reminders))
     lines: list[str] = []
-    if english:
-        subject = (
-            f"[{tenant.short_name}] Case deadlines: {len(escalations)} overdue, {len(reminders)} due soon"
-        )
-        if escalations:
-            lines.append("These deadlines have passed:")
+    for heading, group in ((passed_heading, escalations), (due_heading, reminders)):
+        if group:
+            lines.append(heading)
             lines += [
-                f"- {n.case.report.reference}: {DEADLINE_LABELS[n.deadline][1]}, "
-                f"due {_format_date(n.due_on, 'en')}"
-                for n in escalations
+                f"- {n.case.report.reference}: {DEADLINE_LABELS[n.deadline][label_index]}, "
+                f"{due_word} {_format_date(n.due_on, language)}"
+                for n in group
             ]
             lines.append("")
-        if reminders:
-            lines.append("These deadlines fall due by the next working day:")
-            lines += [
-                f"- {n.case.report.reference}: {DEADLINE_LABELS[n.deadline][1]}, "
-                f"due {_format_date(n.due_on, 'en')}"
-                for n in reminders
-            ]
-            lines.append("")
-        lines.append("Sign in to the staff pages to see the cases.")
-    else:
-        subject = (
-            f"[{tenant.short_name}] Tenggat kasus: {len(escalations)} terlewat, "
-            f"{len(reminders)} segera jatuh tempo"
-        )
-        if escalations:
-            lines.append("Tenggat berikut sudah terlewat:")
-            lines += [
-                f"- {n.case.report.reference}: {DEADLINE_LABELS[n.deadline][0]}, "
-                f"tenggat {_format_date(n.due_on, 'id')}"
-                for n in escalations
-            ]
-            lines.append("")
-        if reminders:
-            lines.append("Tenggat berikut jatuh tempo paling lambat hari kerja berikutnya:")
-            lines += [
-                f"- {n.case.report.reference}: {DEADLINE_LABELS[n.deadline][0]}, "
-                f"tenggat {_format_date(n.due_on, 'id')}"
-                for n in reminders
-            ]
-            lines.append("")
-        lines.append("Masuk ke halaman petugas untuk melihat kasusnya.")
+    lines.append(closing)
     return EmailMessage(
         subject=subject,
         body="\n".join(lines) + "\n",

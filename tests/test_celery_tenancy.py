@@ -12,18 +12,10 @@ from django_tenants.utils import schema_context
 
 from billing.models import UsageSnapshot
 from billing.tasks import record_usage
-from tenants.db import connection
+from tests.support.live_server import database_url_of_tests
 from wbs.celery_app import app
 from wbs.local_services import celery_url_for
 from wbs.task_queue import enqueue_on_commit
-
-
-def database_url_of_tests() -> str:
-    params = connection.settings_dict
-    host = params["HOST"] or params.get("OPTIONS", {}).get("host", "")
-    if host.startswith("/"):
-        return f"postgresql://{params['USER']}:@/{params['NAME']}?host={host}"
-    return f"postgresql://{params['USER']}:{params['PASSWORD'] or ''}@{host}:{params['PORT'] or 5432}/{params['NAME']}"
 
 
 @pytest.fixture

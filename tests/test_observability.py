@@ -71,3 +71,14 @@ def test_a_crash_on_a_tenant_host_is_reported_without_the_reporter(sentry_events
     assert "Internal Server Error: /explode/" in written
     for secret in (CLIENT_IP, USER_AGENT, SECRET_TEXT):
         assert secret not in written
+
+
+def test_task_arguments_never_reach_sentry():
+    event = {
+        "extra": {
+            "celery-job": {"task_name": "send_staff_invitation", "args": [7, "one-time-token"], "kwargs": {}}
+        }
+    }
+    scrubbed = observability.scrub_event(event)
+    assert scrubbed["extra"]["celery-job"] == {"task_name": "send_staff_invitation"}
+    assert "one-time-token" not in json.dumps(scrubbed)

@@ -21,10 +21,10 @@ def latest_migration(app: str = "casework") -> tuple[str, str, str]:
 
 
 def forget_latest_migration(schema: str, *, undo_it: bool) -> None:
-    """Make a schema look like it missed the latest migration: really without it
-    (undo_it: Django unapplies it) or with its effect still there, so applying it
-    again fails."""
-    app, latest, parent = latest_migration()
+    """Make a schema look behind: really without its latest migration (undo_it:
+    Django unapplies it), or with every table in place but no migration recorded,
+    so migrating it replays 0001 and fails on tables that already exist."""
+    app, _latest, parent = latest_migration()
     if undo_it:
         connection.set_schema(schema)
         try:
@@ -35,12 +35,7 @@ def forget_latest_migration(schema: str, *, undo_it: bool) -> None:
             connection.set_schema_to_public()
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("DELETE FROM {}.django_migrations WHERE app = %s AND name = %s").format(
-                sql.Identifier(schema)
-            ),
-            [app, latest],
-        )
+        cursor.execute(sql.SQL("DELETE FROM {}.django_migrations").format(sql.Identifier(schema)))
 
 
 def is_up_to_date(schema: str) -> bool:

@@ -13,6 +13,7 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import psycopg
 
@@ -69,3 +70,18 @@ def celery_url_for(redis_url: str) -> str:
         database = dict(part.split("=", 1) for part in query.split("&") if "=" in part).get("db", "0")
         return f"redis+socket://{path}?virtual_host={database}"
     return redis_url
+
+
+def database_url_from(params: dict[str, Any]) -> str:
+    """DATABASE_URL for a subprocess, from a connection's settings (host may be a socket folder)."""
+    options = dict(params.get("OPTIONS") or {})
+    host = params.get("HOST") or options.pop("host", "") or "localhost"
+    options.pop("host", None)
+    user, password = quote(params.get("USER") or "", safe=""), quote(params.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if user or password else ""
+    name = quote(params["NAME"], safe="")
+    query = {key: str(value) for key, value in options.items() if isinstance(value, str | int)}
+    if host.startswith("/"):
+        return f"postgresql://{credentials}/{name}?{urlencode({'host': host, **query})}"
+    port = params.get("PORT") or 5432
+    return f"postgresql://{credentials}{host}:{port}/{name}" + (f"?{urlencode(query)}" if query else "")

@@ -32,6 +32,11 @@ def scrub_event(event: Event, hint: Hint | None = None) -> Event | None:
         if "url" in event["request"]:
             event["request"]["url"] = str(event["request"]["url"]).split("?", 1)[0]
     event.pop("user", None)
+    # Task arguments can hold one-time credentials (staff invitation links); keep the task name only.
+    celery_job = (event.get("extra") or {}).get("celery-job")
+    if isinstance(celery_job, dict):
+        celery_job.pop("args", None)
+        celery_job.pop("kwargs", None)
     event.pop("server_name", None)
     contexts = event.get("contexts") or {}
     contexts.pop("client_os", None)

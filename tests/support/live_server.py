@@ -17,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from wbs.local_services import database_url_from
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -27,12 +29,7 @@ def free_port() -> int:
 
 
 def database_url_of_tests() -> str:
-    params = connection.settings_dict
-    host = params["HOST"] or params.get("OPTIONS", {}).get("host", "")
-    if host.startswith("/"):
-        return f"postgresql://{params['USER']}:@/{params['NAME']}?host={host}"
-    password = params["PASSWORD"] or ""
-    return f"postgresql://{params['USER']}:{password}@{host}:{params['PORT'] or 5432}/{params['NAME']}"
+    return database_url_from(connection.settings_dict)
 
 
 @dataclass

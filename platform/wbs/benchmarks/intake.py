@@ -58,7 +58,6 @@ from contextlib import redirect_stdout, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db import connections
@@ -72,6 +71,7 @@ from tenants.routing import directory
 from tenants.schema_template import refresh_template
 from wbs.benchmarks.report import percentile
 from wbs.benchmarks.tenancy import application, quietly
+from wbs.local_services import database_url_from
 
 BENCH_DATABASE_SUFFIX = "_bench_intake"
 BENCH_TENANT = "benchintake"
@@ -116,21 +116,6 @@ def use_bench_database() -> Callable[[], None]:
         restore()
         raise
     return restore
-
-
-def database_url(params: dict[str, Any]) -> str:
-    """DATABASE_URL for a subprocess, from a connection's settings (host may be a socket folder)."""
-    options = dict(params.get("OPTIONS") or {})
-    host = params.get("HOST") or options.pop("host", "") or "localhost"
-    options.pop("host", None)
-    user, password = quote(params.get("USER") or "", safe=""), quote(params.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if user or password else ""
-    name = quote(params["NAME"], safe="")
-    query = {key: str(value) for key, value in options.items() if isinstance(value, str | int)}
-    if host.startswith("/"):
-        return f"postgresql://{credentials}/{name}?{urlencode({'host': host, **query})}"
-    port = params.get("PORT") or 5432
-    return f"postgresql://{credentials}{host}:{port}/{name}" + (f"?{urlencode(query)}" if query else "")
 
 
 def prepare_tenant() -> str:
@@ -554,7 +539,9 @@ def run(
     try:
         category = prepare_tenant()
         host = primary_hostname(BENCH_TENANT)
-        server = GunicornServer(host=host, database=database_url(connection.settings_dict), workdir=workdir)
+        server = GunicornServer(
+            host=host, database=database_url_from(connection.settings_dict), workdir=workdir
+        )
         started = time.perf_counter()
         server.start(workers=configuration["workers"])
         boot_s = time.perf_counter() - started
