@@ -3,16 +3,18 @@ to change or remove entries, and ``wbs audit verify`` finds tampering."""
 
 from __future__ import annotations
 
+import threading
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.utils import DatabaseError
 from django_tenants.utils import schema_context
 
-from casework.audit import GENESIS, audit_verify
+from casework.audit import ENTRY_HASH_SQL, GENESIS, audit_record, audit_verify
 from casework.cases import case_add_note, case_assign, case_exclude
 from casework.identity_custody import identity_decide, identity_request, identity_view
 from casework.models import AuditEntry, Case
@@ -168,25 +170,14 @@ def test_verify_catches_a_deleted_entry(sukabumi):
 
 def test_verify_catches_a_rewritten_hash_that_breaks_the_link(sukabumi):
     """Editing an entry and recomputing its own hash still breaks the next entry's link."""
-    from casework.audit import _entry_hash
-
     with schema_context(TENANT):
         busy_case()
         edited = AuditEntry.objects.filter(action="exclude").latest("id")
         following = AuditEntry.objects.filter(id__gt=edited.pk).earliest("id")
-        forged = _entry_hash(
-            previous_hash=edited.previous_hash,
-            created_at=edited.created_at.isoformat(),
-            actor_id=edited.actor_id,
-            actor_label=edited.actor_label,
-            action="note",
-            case_id=edited.case_id,
-            details={},
-        )
-        tamper(
-            "UPDATE casework_auditentry SET action = 'note', details = '{}', entry_hash = %s WHERE id = %s",
-            [forged, edited.pk],
-        )
+        # The forger edits the entry and recomputes its own hash with the trigger's formula.
+        tamper("UPDATE casework_auditentry SET action = 'note', details = '{}' WHERE id = %s", [edited.pk])
+        tamper(f"UPDATE casework_auditentry SET entry_hash = {ENTRY_HASH_SQL} WHERE id = %s", [edited.pk])
+        assert AuditEntry.objects.get(pk=edited.pk).entry_hash != following.previous_hash
     output, error = verify()
     assert error is not None
     assert f"entry {following.pk}: the entry before it was removed or changed" in output
@@ -203,3 +194,29 @@ def test_verify_checks_only_the_named_tenant_and_knows_no_strangers(sukabumi, su
     assert verify(TENANT)[1] is not None
     with pytest.raises(CommandError, match="No tenant"):
         call_command("audit", "verify", "--tenant", "atlantis", stdout=StringIO())
+
+
+def test_concurrent_writers_keep_one_linear_chain(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Writers on separate connections commit entries at the same time: the database's
+    trigger still links every entry to the one committed before it."""
+    start = threading.Barrier(4)
+
+    def write(worker: int) -> None:
+        try:
+            start.wait()
+            for number in range(15):
+                with schema_context(TENANT), transaction.atomic():
+                    audit_record(action="concurrency_check", actor=f"writer {worker}", number=number)
+        finally:
+            connections.close_all()
+
+    with django_db_blocker.unblock():
+        threads = [threading.Thread(target=write, args=(worker,)) for worker in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with schema_context(TENANT):
+            assert AuditEntry.objects.filter(action="concurrency_check").count() >= 60
+            checked, problems = audit_verify()
+            assert problems == [] and checked == AuditEntry.objects.count()
