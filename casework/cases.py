@@ -11,36 +11,36 @@ from django.utils import timezone
 
 from casework import deadlines
 from casework.access import require
-from casework.audit import audit_record
+from casework.audit import audit_entry_row, audit_record
 from casework.models import Assignment, Case, CaseEvent, Exclusion, InternalNote, Team
 from intake.encryption import report_key
 from intake.models import Report
 from intake.report_input import ReportInvalid
 from tenants.clock import tenant_zone
+from tenants.linked_insert import NewRow
 from wbs.accounts.models import StaffRole, User
 
 
-def case_open_for_report(report: Report, *, actor: Any = None) -> Case:
-    """The case of a newly received report, with its deadlines (inside the report's transaction)."""
-    case = Case(report=report, received_on=report.received_on)
+def case_rows_for_new_report(report_row: NewRow, *, actor: Any = None) -> list[NewRow]:
+    """What a newly received report opens, for ``insert_linked`` after the report's own row:
+    its case with deadlines, the "received" event and the audit entry."""
+    report = report_row.instance
+    assert isinstance(report, Report)
+    case = Case(received_on=report.received_on)
     deadlines.schedule_new_case(case)
-    case.save()
     # The hour a report arrived can point at its sender: what records the arrival
     # carries the day only (midnight in the tenant's zone), never the time.
     arrival_day = datetime.combine(report.received_on, time.min, tzinfo=tenant_zone())
-    CaseEvent.objects.create(
-        case=case,
-        kind="received",
-        actor=actor,
-        to_state=case.state,
-        detail=report.channel,
-        created_at=arrival_day,
+    case_row = NewRow(case, links={"report_id": report_row}, overrides={"updated_at": arrival_day})
+    event = CaseEvent(
+        kind="received", actor=actor, to_state=case.state, detail=report.channel, created_at=arrival_day
     )
-    Case.objects.filter(pk=case.pk).update(updated_at=arrival_day)
-    audit_record(
-        action="report_received", actor=actor, case_id=case.pk, at=arrival_day, channel=report.channel
-    )
-    return case
+    entry = audit_entry_row(action="report_received", actor=actor, at=arrival_day, channel=report.channel)
+    return [
+        case_row,
+        NewRow(event, links={"case_id": case_row}),
+        NewRow(entry, links={"case_id": case_row}),
+    ]
 
 
 def _handler(user_id: Any) -> User:

@@ -35,6 +35,7 @@ from functools import lru_cache
 import holidays
 
 from casework.models import Case, CaseState, DeadlinePolicy
+from tenants.shared_memo import remembered_for_tenant
 
 DEADLINE_FIELDS = ("acknowledge_due", "verification_due", "answer_due", "conclude_due")
 DONE_FIELDS = {
@@ -62,6 +63,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _holidays_of(day.year)
 
 
+@lru_cache(maxsize=4096)  # every report of a day gets the same due dates
 def add_working_days(start: date, days: int) -> date:
     """The ``days``-th working day after ``start`` (start itself not counted).
 
@@ -95,7 +97,9 @@ def working_days_between(start: date, end: date) -> int:
 
 
 def _policy() -> DeadlinePolicy:
-    return DeadlinePolicy.objects.order_by("pk").first() or DeadlinePolicy()
+    return remembered_for_tenant(
+        "deadline-policy", lambda: DeadlinePolicy.objects.order_by("pk").first() or DeadlinePolicy()
+    )
 
 
 def refresh_next_due(case: Case) -> None:

@@ -4,13 +4,16 @@ Receipt guessing: failed receipts are counted per tenant in fixed ten-minute
 windows; past the tenant's limit every receipt check answers 429 until the
 window ends (with ~97-bit receipts, guessing is hopeless anyway; this keeps
 it from costing us). Submission spam: reports per tenant per ten minutes are
-capped the same way, and the form carries a honeypot field.
+capped: each submission that passed validation is counted, in one Redis round
+trip, and refused once the window's count is past the limit. The form also
+carries a honeypot field.
 Counters live in the tenant-prefixed cache (Redis).
 """
 
 import time
 
 from django.core.cache import cache
+from django_redis import get_redis_connection
 
 WINDOW_SECONDS = 600
 
@@ -40,3 +43,14 @@ def record(name: str) -> int:
     key = _count_key(name)
     cache.add(key, 0, WINDOW_SECONDS + 5)
     return int(cache.incr(key))
+
+
+def admit(name: str, limit: int) -> None:
+    """Count one attempt in the current window and refuse it past ``limit`` (one round trip)."""
+    key = cache.make_key(_count_key(name))
+    with get_redis_connection("default").pipeline(transaction=False) as pipe:
+        pipe.set(key, 0, ex=WINDOW_SECONDS + 5, nx=True)
+        pipe.incr(key)
+        _created, count = pipe.execute()
+    if count > limit:
+        raise TooManyAttempts(_window()[1])

@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 
 from intake.models import KeyPurpose, Report, TenantKey
 from tenants.db import connection
+from tenants.shared_memo import remembered_for_tenant
 
 FORMAT_VERSION = b"\x01"
 NONCE_BYTES = 12
@@ -168,7 +169,12 @@ def _create_tenant_key(purpose: str, version: int) -> TenantKey:
 
 
 def current_tenant_key(purpose: str) -> tuple[int, bytes]:
-    """The tenant's live key for ``purpose``, created on first use."""
+    """The tenant's live key for ``purpose``, created on first use; remembered per process
+    (a rotation elsewhere is announced, and writes check the version: see reports.py)."""
+    return remembered_for_tenant(f"key:{purpose}:current", lambda: _read_current_tenant_key(purpose))
+
+
+def _read_current_tenant_key(purpose: str) -> tuple[int, bytes]:
     row = TenantKey.objects.filter(purpose=purpose).order_by("-version").first()
     if row is None:
         try:
@@ -186,10 +192,14 @@ def ensure_tenant_keys() -> None:
 
 
 def tenant_key(purpose: str, version: int) -> bytes:
-    row = TenantKey.objects.filter(purpose=purpose, version=version).first()
-    if row is None:
+    def read() -> bytes | None:
+        row = TenantKey.objects.filter(purpose=purpose, version=version).first()
+        return None if row is None else _unwrap_tenant_key(row)
+
+    key = remembered_for_tenant(f"key:{purpose}:{version}", read)
+    if key is None:
         raise KeyUnavailable(f"{purpose} key v{version} no longer exists")
-    return _unwrap_tenant_key(row)
+    return key
 
 
 def receipt_secret() -> bytes:
@@ -245,6 +255,10 @@ def rotate_tenant_data_key() -> int:
     Returns the new version.
     """
     with transaction.atomic():
+        # New reports wait until the re-wrap commits, then see that the old version is
+        # gone and seal again under the new one (intake.reports._write_report).
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE intake_report IN SHARE ROW EXCLUSIVE MODE")
         old_rows = list(TenantKey.objects.select_for_update().filter(purpose=KeyPurpose.DATA))
         new_version = max((row.version for row in old_rows), default=0) + 1
         new_key = _unwrap_tenant_key(_create_tenant_key(KeyPurpose.DATA, new_version))

@@ -29,7 +29,7 @@ def prepare_evidence(
     """Check every file against the tenant's limits and clean it; store nothing yet."""
     if not files:
         return []
-    limits = limits or IntakeSettings.current()
+    limits = limits or IntakeSettings.limits()
     if already_stored + len(files) > limits.max_files_per_report:
         raise ReportInvalid(
             {"evidence": f"Paling banyak {limits.max_files_per_report} berkas per laporan. / Too many files."}

@@ -51,7 +51,7 @@ def _token_hash(token: str) -> str:
 
 def mailbox_open(*, receipt: str) -> tuple[str, Report]:
     """Check a receipt and open a session; returns (token, report)."""
-    abuse.check_limit("receipt-failures", IntakeSettings.current().receipt_failures_per_10_minutes)
+    abuse.check_limit("receipt-failures", IntakeSettings.limits().receipt_failures_per_10_minutes)
     hashed = receipt_hash(receipt or "")
     report = Report.objects.filter(receipt_hash=hashed).first() if hashed else None
     if report is None:

@@ -12,6 +12,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.shared_memo import remembered_for_tenant
+
 
 class Category(models.Model):
     """A kind of misconduct a reporter can choose; each tenant edits its own list."""
@@ -207,5 +209,11 @@ class IntakeSettings(models.Model):
 
     @classmethod
     def current(cls) -> "IntakeSettings":
+        """The row itself, to read and change (settings pages)."""
         settings, _ = cls.objects.get_or_create(pk=1)
         return settings
+
+    @classmethod
+    def limits(cls) -> "IntakeSettings":
+        """The row as every submission reads it, remembered per process; not to be changed."""
+        return remembered_for_tenant("intake-settings", cls.current)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from intake.models import ELEMENTS, Category, IdentityMode, ReporterRelation
+from tenants.shared_memo import remembered_for_tenant
 
 MAX_PARTIES = 10
 MAX_RUPIAH = 10**15
@@ -158,6 +159,13 @@ def _choice(
     return str(value)
 
 
+def active_categories() -> dict[str, Category]:
+    """The tenant's active categories by code, remembered per process."""
+    return remembered_for_tenant(
+        "active-categories", lambda: {c.code: c for c in Category.objects.filter(is_active=True)}
+    )
+
+
 def parse_report(data: Mapping[str, Any]) -> ReportDraft:
     """Validate a submission; raise ``ReportInvalid`` listing every problem."""
     if not isinstance(data, Mapping):
@@ -189,7 +197,7 @@ def parse_report(data: Mapping[str, Any]) -> ReportDraft:
     if not category_code:
         errors["category"] = "Pilih kategori. / Choose a category."
     else:
-        category = Category.objects.filter(code=str(category_code), is_active=True).first()
+        category = active_categories().get(str(category_code))
         if category is None:
             errors["category"] = "Kategori tidak dikenal. / Unknown category."
 

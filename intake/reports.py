@@ -15,14 +15,65 @@ from datetime import date
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from casework.cases import case_open_for_report
+from casework.cases import case_rows_for_new_report
 from intake import abuse
-from intake.encryption import new_report_key
+from intake.encryption import ReportKey, new_report_key
 from intake.evidence import prepare_evidence, remove_files, store_evidence
-from intake.models import Channel, IntakeSettings, Report, Uploader
+from intake.models import Channel, IntakeSettings, KeyPurpose, Report, Uploader
 from intake.receipts import new_receipt, receipt_hash
 from intake.report_input import ReportDraft, ReportInvalid
 from tenants.clock import tenant_today
+from tenants.linked_insert import NewRow, PreconditionFailed, insert_linked
+from tenants.shared_memo import tenant_rows
+
+DATA_KEY_EXISTS = "SELECT 1 FROM intake_tenantkey WHERE purpose = %s AND version = %s"
+
+
+def _write_report(
+    draft: ReportDraft, channel: str, received_on: date, hashed: str, staff_user: object
+) -> tuple[Report, ReportKey]:
+    """The report with its case, first event and audit entry, in one statement.
+
+    The statement writes only if the data key version it is sealed under still
+    exists. A rotation locks the report table while it re-wraps, so it either
+    waits for this statement or this statement waits for it and then finds the old
+    version gone: the remembered key was stale, so forget it and seal again."""
+    for attempt in (1, 2):
+        uid = uuid.uuid4()
+        key, key_version, wrapped_key = new_report_key(str(uid))
+        report = Report(
+            uid=uid,
+            category=draft.category,
+            channel=channel,
+            identity_mode=draft.identity_mode,
+            relation=draft.relation,
+            received_on=received_on,
+            receipt_hash=hashed,
+            key_version=key_version,
+            wrapped_key=wrapped_key,
+            sealed_narrative=key.seal_json("narrative", draft.narrative),
+            sealed_identity=key.seal_json("identity", draft.identity) if draft.identity else None,
+            sealed_notify_email=key.seal("notify-email", draft.notify_email.encode())
+            if draft.notify_email
+            else None,
+            how_much=draft.how_much,
+            completeness=draft.completeness,
+            consent_to_forward_identity=draft.consent_to_forward_identity,
+        )
+        report_row = NewRow(report)
+        try:
+            insert_linked(
+                [report_row, *case_rows_for_new_report(report_row, actor=staff_user)],
+                guard_sql=DATA_KEY_EXISTS,
+                guard_params=[KeyPurpose.DATA, key_version],
+            )
+        except PreconditionFailed:
+            if attempt == 2:
+                raise
+            tenant_rows.forget_all()
+            continue
+        return report, key
+    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -40,50 +91,34 @@ def report_submit(
     staff_user: object = None,
 ) -> SubmittedReport:
     """Store a report and return its receipt. Raises ReportInvalid or abuse.TooManyAttempts."""
-    limits = IntakeSettings.current()
-    if channel == Channel.WEB:
-        abuse.check_limit("submissions", limits.submissions_per_10_minutes)
+    limits = IntakeSettings.limits()
     today = tenant_today()
     if received_on is not None and received_on > today:
         raise ReportInvalid(
             {"received_on": "Tanggal diterima tidak boleh di masa depan. / Cannot be in the future."}
         )
+    if channel == Channel.WEB:
+        abuse.admit("submissions", limits.submissions_per_10_minutes)
     prepared = prepare_evidence(files, limits=limits)
     receipt = new_receipt()
     hashed = receipt_hash(receipt)
     assert hashed is not None
 
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            uid = uuid.uuid4()
-            key, key_version, wrapped_key = new_report_key(str(uid))
-            report = Report.objects.create(
-                uid=uid,
-                category=draft.category,
-                channel=channel,
-                identity_mode=draft.identity_mode,
-                relation=draft.relation,
-                received_on=received_on or today,
-                receipt_hash=hashed,
-                key_version=key_version,
-                wrapped_key=wrapped_key,
-                sealed_narrative=key.seal_json("narrative", draft.narrative),
-                sealed_identity=key.seal_json("identity", draft.identity) if draft.identity else None,
-                sealed_notify_email=key.seal("notify-email", draft.notify_email.encode())
-                if draft.notify_email
-                else None,
-                how_much=draft.how_much,
-                completeness=draft.completeness,
-                consent_to_forward_identity=draft.consent_to_forward_identity,
-            )
-            case_open_for_report(report, actor=staff_user)
-            store_evidence(
-                report=report, key=key, prepared=prepared, uploaded_by=Uploader.REPORTER, written=written
-            )
-    except BaseException:
-        remove_files(written)
-        raise
-    if channel == Channel.WEB:
-        abuse.record("submissions")
+    if not prepared:
+        report, _key = _write_report(draft, channel, received_on or today, hashed, staff_user)
+    else:
+        written: list[str] = []
+        try:
+            with transaction.atomic():
+                report, key = _write_report(draft, channel, received_on or today, hashed, staff_user)
+                store_evidence(
+                    report=report,
+                    key=key,
+                    prepared=prepared,
+                    uploaded_by=Uploader.REPORTER,
+                    written=written,
+                )
+        except BaseException:
+            remove_files(written)
+            raise
     return SubmittedReport(report=report, receipt=receipt)

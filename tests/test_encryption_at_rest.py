@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from intake.encryption import KeyUnavailable, report_key
-from intake.models import KeyPurpose, Report, TenantKey
+from intake.encryption import KeyUnavailable, current_tenant_key, report_key
+from intake.models import IntakeSettings, KeyPurpose, Report, TenantKey
 from tenants.onboarding import primary_hostname
+from tenants.shared_memo import tenant_rows
 from tests.test_intake_api import FULL_REPORT
 
 
@@ -50,6 +51,22 @@ def test_rotating_the_data_key_keeps_old_reports_readable(sukabumi):
     assert narrative_of(report)["what"] == FULL_REPORT["what"]
     # New reports use the new version and are readable too.
     assert submit_report().key_version == 2
+
+
+def test_a_process_that_missed_a_rotation_still_stores_readable_reports(sukabumi):
+    """Another process rotated the data key and this one has not heard yet: its
+    remembered key version is gone, so the report is sealed again under the new one."""
+    with schema_context("sukabumi"):
+        IntakeSettings.current()  # its first read creates it, which would clear the memo below
+        stale = current_tenant_key(KeyPurpose.DATA)
+    call_command("rotate_keys", tenant="sukabumi", data=True)
+    with schema_context("sukabumi"):
+        tenant_rows._values[("sukabumi", f"key:{KeyPurpose.DATA}:current")] = stale  # as if unheard
+
+    report = submit_report()
+
+    assert stale[0] == 1 and report.key_version == 2
+    assert narrative_of(report)["what"] == FULL_REPORT["what"]
 
 
 def test_a_new_key_encryption_key_rewraps_tenant_keys(sukabumi, settings):

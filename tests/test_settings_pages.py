@@ -20,6 +20,7 @@ from intake.models import Category, IntakeSettings, Message
 from intake.report_input import ReportInvalid, parse_report
 from intake.reports import report_submit
 from tenants.models import Tenant
+from tenants.shared_memo import tenant_rows
 from tests.conftest import client_for, staff_client
 from tests.support.evidence import jpeg_with_gps
 from wbs.accounts.models import User
@@ -189,6 +190,20 @@ def test_categories_are_added_renamed_deactivated_and_reactivated(admin, sukabum
     assert "konflik-kepentingan" in categories_on_the_portal(sukabumi)
 
     assert audit_actions().count("settings_categories") == 4
+
+
+def test_a_remembered_category_is_forgotten_when_an_administrator_deactivates_it(admin, sukabumi):
+    """Submissions read categories from a per-process memo; the settings page's change drops it."""
+    with schema_context(TENANT):
+        pungli = Category.objects.get(code="pungli")
+        tenant_rows._values[(TENANT, "active-categories")] = {"pungli": pungli}  # warm, as after a submission
+        assert parse_report(REPORT | {"category": "pungli"}).category == pungli
+
+    assert admin.post(f"/staff/pengaturan/kategori/{pungli.pk}/", {"action": "deactivate"}).status_code == 302
+
+    with schema_context(TENANT), pytest.raises(ReportInvalid) as refused:
+        parse_report(REPORT | {"category": "pungli"})
+    assert "category" in refused.value.errors
 
 
 def test_bad_or_duplicate_categories_are_refused(admin):
