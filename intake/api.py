@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import authentication, exceptions, permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -135,6 +136,9 @@ class IntakeView(TenantScopedAPIView):
     authentication_classes: list[type[authentication.BaseAuthentication]] = []
     permission_classes = [permissions.AllowAny]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # JSON only: reporters' clients and the Swagger UI (/api/docs/) need nothing else,
+    # and skipping the browsable renderer's negotiation is measurable per submission.
+    renderer_classes = [JSONRenderer]
 
 
 class ReporterSessionView(IntakeView):

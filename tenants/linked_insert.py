@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import psycopg
 from django.db import connections, models
 from django.db.models import Field
 
@@ -43,13 +44,27 @@ class NewRow:
     overrides: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Column:
+    model_field: Field[Any, Any]
+    quoted: str
+    placeholder: str  # a typed parameter: "%s::uuid"
+    attname: str
+
+
 @cache
-def _layout(model: type[models.Model]) -> tuple[str, tuple[tuple[Field[Any, Any], str], ...], str]:
-    """(quoted table, (field, quoted column) for every concrete field, quoted pk column)."""
+def _layout(model: type[models.Model]) -> tuple[str, tuple[_Column, ...], str]:
+    """(quoted table, every concrete column, quoted pk column)."""
     quote = connection.ops.quote_name
     meta = model._meta
-    columns = tuple((model_field, quote(model_field.column)) for model_field in meta.concrete_fields)
-    return quote(meta.db_table), columns, quote(meta.pk.column)
+    columns = []
+    for model_field in meta.concrete_fields:
+        db_type = str(model_field.db_type(connection))
+        # Typed, because a parameter in a SELECT list has no column to take its type
+        # from; text for character columns so that a length check still applies.
+        cast = "text" if db_type.startswith("varchar") else db_type
+        columns.append(_Column(model_field, quote(model_field.column), f"%s::{cast}", model_field.attname))
+    return quote(meta.db_table), tuple(columns), quote(meta.pk.column)
 
 
 def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: Sequence[Any] = ()) -> None:
@@ -66,7 +81,8 @@ def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: 
         columns: list[str] = []
         expressions: list[str] = []
         sources = ["guard"] if guard_sql else []
-        for model_field, column in layout:
+        for column in layout:
+            model_field = column.model_field
             if model_field.column in row.links:
                 source = names[id(row.links[model_field.column])]
                 expressions.append(f"{source}.id")
@@ -82,9 +98,9 @@ def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: 
                     # size psycopg caches the parsing of (50 parameters).
                     expressions.append("NULL" if value is None else "''")
                 else:
-                    expressions.append("%s")
+                    expressions.append(column.placeholder)
                     params.append(value)
-            columns.append(column)
+            columns.append(column.quoted)
         source_clause = f" FROM {', '.join(sources)}" if sources else ""
         ctes.append(
             f"{names[id(row)]} AS (INSERT INTO {table} ({', '.join(columns)}) "
@@ -92,19 +108,22 @@ def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: 
         )
     every = ", ".join(names[id(row)] for row in rows)
     selected = ", ".join(f"{names[id(row)]}.id" for row in rows)
-    with db.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(ctes)} SELECT {selected} FROM {every}", params)  # noqa: S608 - names from models
+    statement = f"WITH {', '.join(ctes)} SELECT {selected} FROM {every}"  # noqa: S608 - names from models
+    with db.cursor():
+        pass  # opening a cursor selects the tenant's schema (django-tenants)
+    # A prepared statement with parameters bound by the server: parsed and planned
+    # once per connection, not once per report (Django's cursors bind client-side).
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
+        cursor.execute(statement, params, prepare=True)
         ids = cursor.fetchone()
     if ids is None:
         raise PreconditionFailed(guard_sql)
     for row, pk in zip(rows, ids, strict=True):
         row.instance.pk = pk
-        attnames = {
-            model_field.column: model_field.attname for model_field, _ in _layout(type(row.instance))[1]
-        }
-        for column, linked in row.links.items():
-            setattr(row.instance, attnames[column], linked.instance.pk)
-        for column, value in row.overrides.items():
-            setattr(row.instance, attnames[column], value)
+        attnames = {column.model_field.column: column.attname for column in _layout(type(row.instance))[1]}
+        for name, linked in row.links.items():
+            setattr(row.instance, attnames[name], linked.instance.pk)
+        for name, value in row.overrides.items():
+            setattr(row.instance, attnames[name], value)
         row.instance._state.adding = False
         row.instance._state.db = db.alias

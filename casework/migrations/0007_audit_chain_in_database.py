@@ -22,7 +22,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
     -- One writer at a time per tenant; ids are taken under the lock, so id order is chain order.
     PERFORM pg_advisory_xact_lock(hashtext('audit:' || TG_TABLE_SCHEMA));
-    NEW.id := nextval(pg_get_serial_sequence(format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME), 'id'));
+    NEW.id := nextval('casework_auditentry_id_seq');
     NEW.previous_hash := coalesce(
         (SELECT entry_hash FROM casework_auditentry ORDER BY id DESC LIMIT 1), repeat('0', 64)
     );
