@@ -3,7 +3,8 @@
 ``inspect_and_clean`` is the single entry point. It never trusts the client's file
 name or extension: the type comes from the leading bytes (and, for Office documents,
 from the package structure). Images, PDFs and Office/OpenDocument files are rewritten
-without their metadata; audio, video and plain text are accepted as they are.
+without their metadata; MP4/MOV/3GP/M4A keep their media and lose their metadata
+boxes (intake/iso_media.py); MP3, OGG, WAV and plain text are accepted as they are.
 
 A file whose content is an *allowed* type but whose name says another allowed type
 (a PNG called ``.jpg``, a WEBP saved as ``.png`` by a browser) is accepted under its
@@ -26,9 +27,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import pillow_heif
 from PIL import Image, ImageOps, ImageSequence
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+from intake.iso_media import MalformedMedia, scrub_iso_media
+
+pillow_heif.register_heif_opener()  # lets Pillow read HEIC photos (libheif, bundled in the wheel)
 
 MEGABYTE = 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000  # decoded pixels over all frames; ~200 MB of RGBA at most
@@ -134,12 +140,12 @@ def _too_many_pixels() -> RejectedFile:
 
 
 _ACCEPTED_ID = (
-    "foto (JPG, PNG, WEBP, GIF), PDF, dokumen (DOCX, XLSX, PPTX, ODT, ODS), "
-    "audio/video (MP3, M4A, MP4, OGG, WAV) atau teks (TXT)"
+    "foto (JPG, HEIC, PNG, WEBP, GIF), PDF, dokumen (DOCX, XLSX, PPTX, ODT, ODS), "
+    "audio/video (MP3, M4A, MP4, MOV, 3GP, OGG, WAV) atau teks (TXT)"
 )
 _ACCEPTED_EN = (
-    "photos (JPG, PNG, WEBP, GIF), PDF, documents (DOCX, XLSX, PPTX, ODT, ODS), "
-    "audio/video (MP3, M4A, MP4, OGG, WAV) or text (TXT)"
+    "photos (JPG, HEIC, PNG, WEBP, GIF), PDF, documents (DOCX, XLSX, PPTX, ODT, ODS), "
+    "audio/video (MP3, M4A, MP4, MOV, 3GP, OGG, WAV) or text (TXT)"
 )
 
 
@@ -160,7 +166,7 @@ def _check_size(data: bytes, max_bytes: int) -> None:
 
 # --- Type detection ---------------------------------------------------------------------
 
-Handler = Literal["image", "pdf", "ooxml", "odf", "as_is"]
+Handler = Literal["image", "heif", "pdf", "ooxml", "odf", "isomedia", "as_is"]
 
 
 @dataclass(frozen=True)
@@ -180,6 +186,8 @@ class _Foreign:
 
 
 JPEG = _FileType("image/jpeg", "jpg", "image")
+# iPhone photos (HEIC) are stored as the JPEG every browser and office can open.
+HEIC = _FileType("image/jpeg", "jpg", "heif")
 PNG = _FileType("image/png", "png", "image")
 WEBP = _FileType("image/webp", "webp", "image")
 GIF = _FileType("image/gif", "gif", "image")
@@ -190,8 +198,10 @@ PPTX = _FileType("application/vnd.openxmlformats-officedocument.presentationml.p
 ODT = _FileType("application/vnd.oasis.opendocument.text", "odt", "odf")
 ODS = _FileType("application/vnd.oasis.opendocument.spreadsheet", "ods", "odf")
 MP3 = _FileType("audio/mpeg", "mp3", "as_is")
-M4A = _FileType("audio/mp4", "m4a", "as_is")
-MP4 = _FileType("video/mp4", "mp4", "as_is")
+M4A = _FileType("audio/mp4", "m4a", "isomedia")
+MP4 = _FileType("video/mp4", "mp4", "isomedia")
+MOV = _FileType("video/quicktime", "mov", "isomedia")
+THREE_GP = _FileType("video/3gpp", "3gp", "isomedia")
 OGG = _FileType("audio/ogg", "ogg", "as_is")
 WAV = _FileType("audio/wav", "wav", "as_is")
 TEXT = _FileType("text/plain", "txt", "as_is")
@@ -201,8 +211,24 @@ PLAIN_ZIP = _Foreign("arsip ZIP", "a ZIP archive")
 
 # Extensions a client may use for the types above: a name like this on other content is a disguise.
 _ALLOWED_CLAIMS = frozenset(
-    {"jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "pdf", "docx", "xlsx", "pptx", "odt", "ods"}
-    | {"mp3", "m4a", "mp4", "m4v", "ogg", "oga", "opus", "wav", "txt", "text"}
+    {
+        "jpg",
+        "jpeg",
+        "jpe",
+        "jfif",
+        "heic",
+        "heif",
+        "png",
+        "webp",
+        "gif",
+        "pdf",
+        "docx",
+        "xlsx",
+        "pptx",
+        "odt",
+        "ods",
+    }
+    | {"mp3", "m4a", "mp4", "m4v", "mov", "qt", "3gp", "3g2", "ogg", "oga", "opus", "wav", "txt", "text"}
 )
 _TEXT_CLAIMS = frozenset({"txt", "text"})
 
@@ -248,12 +274,12 @@ _ISO_MEDIA_BRANDS: dict[bytes, _FileType] = {
         + (b"M4V ", b"M4VH", b"M4VP", b"dash", b"MSNV", b"mmp4"),
         MP4,
     ),
+    **dict.fromkeys((b"heic", b"heix", b"mif1", b"msf1", b"hevc"), HEIC),
+    b"qt  ": MOV,
+    **dict.fromkeys((b"3gp4", b"3gp5", b"3gp6", b"3g2a"), THREE_GP),
 }
 _ISO_MEDIA_FOREIGN: dict[bytes, _Foreign] = {
-    **dict.fromkeys((b"heic", b"heix", b"mif1", b"msf1", b"hevc"), _Foreign("gambar HEIC", "a HEIC image")),
     b"avif": _Foreign("gambar AVIF", "an AVIF image"),
-    b"qt  ": _Foreign("video QuickTime (MOV)", "a QuickTime video (MOV)"),
-    **dict.fromkeys((b"3gp4", b"3gp5", b"3gp6", b"3g2a"), _Foreign("video 3GP", "a 3GP video")),
 }
 
 
@@ -537,9 +563,32 @@ def _clean_package(data: bytes, file_type: _FileType) -> bytes:
     return _write_zip({name: _strip_embedded_image(content) for name, content in members.items()})
 
 
+# Who wrote a comment or a tracked change, and when: Word (w:author, w:initials, w:date,
+# w15:person's userId), Excel (<author>, persons' displayName/userId), PowerPoint
+# (comment authors' name/initials/userId).
+_PERSON_ATTRIBUTE = re.compile(
+    rb"""(\s(?:\w+:)?(?:author|initials|userId|displayName)\s*=\s*)(["']).*?\2""", re.DOTALL
+)
+_AUTHOR_ELEMENT = re.compile(rb"(<(?:\w+:)?author>)[^<]*(</(?:\w+:)?author>)")
+_REVISION_DATE = re.compile(rb"""\s(?:\w+:)?date\s*=\s*(["'])[^"']*\1""")
+_POWERPOINT_AUTHOR_NAME = re.compile(
+    rb"""(<(?:\w+:)?(?:cmAuthor|author)\b[^>]*?\sname\s*=\s*)(["']).*?\2""", re.DOTALL
+)
+
+
+def _without_people(xml: bytes) -> bytes:
+    xml = _PERSON_ATTRIBUTE.sub(rb"\1\2\2", xml)
+    xml = _AUTHOR_ELEMENT.sub(rb"\1\2", xml)
+    xml = _POWERPOINT_AUTHOR_NAME.sub(rb"\1\2\2", xml)
+    return _REVISION_DATE.sub(b"", xml)
+
+
 def _scrub_ooxml(members: dict[str, bytes]) -> dict[str, bytes]:
     properties = _ooxml_property_parts(members.get("_rels/.rels", b""))
-    cleaned = dict(members)
+    cleaned = {
+        name: _without_people(content) if name.endswith(".xml") else content
+        for name, content in members.items()
+    }
     for name in properties[_REL_CORE] & members.keys():
         cleaned[name] = _OOXML_CORE
     for name in properties[_REL_APP] & members.keys():
@@ -588,8 +637,16 @@ def _without_ooxml_part(members: dict[str, bytes], part: str) -> dict[str, bytes
     return remaining
 
 
+# Annotations and tracked changes name their author and time.
+_ODF_CREATOR = re.compile(rb"(<dc:creator>)[^<]*(</dc:creator>)")
+_ODF_DATE = re.compile(rb"(<dc:date>)[^<]*(</dc:date>)")
+
+
 def _scrub_odf(members: dict[str, bytes]) -> dict[str, bytes]:
     cleaned = dict(members)
+    for name in {"content.xml", "styles.xml"} & members.keys():
+        without_creator = _ODF_CREATOR.sub(rb"\1\2", members[name])
+        cleaned[name] = _ODF_DATE.sub(rb"\g<1>1980-01-01T00:00:00\2", without_creator)
     version = _odf_version(members.get("meta.xml", b""), members.get("content.xml", b""))
     if "meta.xml" in cleaned:
         cleaned["meta.xml"] = _ODF_META.format(version=version).encode()
@@ -733,6 +790,12 @@ def _clean_image(data: bytes, file_type: _FileType) -> bytes:
             return _encode_image(frames, pillow_format, image.info)
 
 
+def _clean_heif(data: bytes, file_type: _FileType) -> bytes:
+    """Decoded and saved as JPEG: the pixels only, upright, without EXIF or XMP."""
+    with _decoding("gambar", "image"), Image.open(io.BytesIO(data), formats=["HEIF"]) as image:
+        return _encode_image(_upright_frames(image, "HEIF"), "JPEG", image.info)
+
+
 def _upright_frames(image: Image.Image, pillow_format: str) -> list[Image.Image]:
     animated = pillow_format in _ANIMATED_FORMATS and getattr(image, "n_frames", 1) > 1
     frame_count = getattr(image, "n_frames", 1) if animated else 1
@@ -797,6 +860,8 @@ def _encodable(frame: Image.Image, pillow_format: str) -> Image.Image:
 
 # Per-object keys that carry metadata (XMP, application data) or active content.
 _PDF_DROPPED_KEYS = ("/Metadata", "/PieceInfo", "/AA", "/JS")
+# Annotations whose /T is not an author: a form field's /T is its name, which the form needs.
+_PDF_UNAUTHORED_ANNOTATIONS = frozenset({"/Widget", "/Link", None})
 
 
 def _clean_pdf(data: bytes, file_type: _FileType) -> bytes:
@@ -847,6 +912,10 @@ def _scrub_pdf_objects(root: DictionaryObject) -> None:
 def _scrub_pdf_dictionary(dictionary: DictionaryObject) -> None:
     for key in _PDF_DROPPED_KEYS:
         dictionary.pop(NameObject(key), None)
+    if "/Rect" in dictionary and dictionary.get("/Subtype") not in _PDF_UNAUTHORED_ANNOTATIONS:
+        # A comment, highlight or stamp: /T is its author, /M and /CreationDate its times.
+        for key in ("/T", "/M", "/CreationDate"):
+            dictionary.pop(NameObject(key), None)
     if isinstance(dictionary, StreamObject) and _is_plain_jpeg_image(dictionary):
         # JPEG bytes are embedded verbatim by many tools (img2pdf, fpdf2), EXIF and GPS included.
         # StreamObject.set_data stores the bytes as they are; the encoded subclass refuses DCT.
@@ -860,6 +929,16 @@ def _is_plain_jpeg_image(stream: StreamObject) -> bool:
     return stream.get("/Subtype") == "/Image" and filters == "/DCTDecode"
 
 
+# --- Video and audio (ISO base media) ---------------------------------------------------
+
+
+def _clean_iso_media(data: bytes, file_type: _FileType) -> bytes:
+    try:
+        return scrub_iso_media(data)
+    except MalformedMedia as error:
+        raise _corrupt("video/audio", "video/audio") from error
+
+
 # --- Pass-through -----------------------------------------------------------------------
 
 
@@ -869,9 +948,11 @@ def _as_is(data: bytes, file_type: _FileType) -> bytes:
 
 _CLEANERS = {
     "image": _clean_image,
+    "heif": _clean_heif,
     "pdf": _clean_pdf,
     "ooxml": _clean_package,
     "odf": _clean_package,
+    "isomedia": _clean_iso_media,
     "as_is": _as_is,
 }
 

@@ -10,12 +10,15 @@ import struct
 import time
 import zipfile
 import zlib
+from collections.abc import Mapping
 
 import pytest
 from fpdf import FPDF
 from PIL import Image, ImageSequence
 from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Text
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
 from intake.evidence_files import (
     CleanedFile,
@@ -23,6 +26,7 @@ from intake.evidence_files import (
     inspect_and_clean,
     safe_display_name,
 )
+from tests.support.evidence import heic_with_gps
 
 NAME = "Budi Santoso"
 LIMIT = 10 * 1024 * 1024
@@ -157,7 +161,7 @@ CUSTOM = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </Properties>"""
 
 
-def docx(main_type: str = DOCX_MAIN, extra: dict[str, bytes] | None = None) -> bytes:
+def docx(main_type: str = DOCX_MAIN, extra: Mapping[str, bytes | str] | None = None) -> bytes:
     members: dict[str, bytes | str] = {
         "[Content_Types].xml": CONTENT_TYPES.format(main=main_type),
         "_rels/.rels": PACKAGE_RELS,
@@ -184,7 +188,10 @@ ODF_CONFIG = 'xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0"'
 
 def odt() -> bytes:
     members = {
-        "content.xml": f"<office:document-content {ODF_OFFICE}><office:body>Laporan</office:body></office:document-content>",
+        # A comment in the text names its author and time, as tracked changes do.
+        "content.xml": f"<office:document-content {ODF_OFFICE}><office:body>Laporan"
+        f"<office:annotation><dc:creator>{NAME}</dc:creator><dc:date>2025-03-01T08:15:00</dc:date>"
+        "<text:p>cek lagi</text:p></office:annotation></office:body></office:document-content>",
         "meta.xml": f"<office:document-meta {ODF_OFFICE} {ODF_META}><office:meta>"
         f"<meta:initial-creator>{NAME}</meta:initial-creator></office:meta></office:document-meta>",
         # LibreOffice stores the printer here: it can point at one office and one desk.
@@ -401,6 +408,62 @@ def test_a_docx_loses_creator_company_custom_properties_and_timestamps() -> None
         assert {info.date_time for info in archive.infolist()} == {EPOCH}
 
 
+WORD_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+W15_NS = 'xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"'
+EMAIL = "siti.rahma@sukabumikota.go.id"
+
+
+def test_comments_and_tracked_changes_lose_who_made_them_and_when_but_keep_what_they_say() -> None:
+    original = docx(
+        extra={
+            "word/document.xml": f"<w:document {WORD_NS}><w:body><w:p>"
+            f'<w:ins w:id="1" w:author="{NAME}" w:date="2025-03-01T08:15:00Z"><w:r><w:t>setoran</w:t></w:r></w:ins>'
+            "</w:p></w:body></w:document>",
+            "word/comments.xml": f"<w:comments {WORD_NS}>"
+            f'<w:comment w:id="0" w:author="{NAME}" w:initials="SR" w:date="2025-03-01T08:16:00Z">'
+            "<w:p><w:r><w:t>Lihat kuitansi terlampir</w:t></w:r></w:p></w:comment></w:comments>",
+            "word/people.xml": f'<w15:people {W15_NS}><w15:person w15:author="{NAME}">'
+            f'<w15:presenceInfo w15:providerId="AD" w15:userId="{EMAIL}"/></w15:person></w15:people>',
+            # The same for Excel's and PowerPoint's comment authors.
+            "xl/comments1.xml": f"<comments><authors><author>{NAME}</author></authors></comments>",
+            "ppt/commentAuthors.xml": f'<p:cmAuthorLst><p:cmAuthor id="0" name="{NAME}" initials="SR"/></p:cmAuthorLst>',
+        }
+    )
+
+    members = zip_members(clean(original, "laporan.docx").content)
+
+    everything = b"".join(members.values())
+    assert NAME.encode() not in everything and EMAIL.encode() not in everything
+    assert b"2025-03-01" not in everything and b'initials="SR"' not in everything
+    assert b"Lihat kuitansi terlampir" in members["word/comments.xml"]
+    assert b"<w:t>setoran</w:t>" in members["word/document.xml"]
+
+
+def test_a_pdf_comment_loses_its_author_and_time_and_a_form_field_keeps_its_name() -> None:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_with_author())))
+    note = Text(text="Tanda tangan palsu", rect=(50, 550, 200, 650))
+    note[NameObject("/T")] = TextStringObject(NAME)
+    note[NameObject("/M")] = TextStringObject("D:20250301081500+07'00'")
+    writer.add_annotation(page_number=0, annotation=note)
+    field = DictionaryObject(
+        {
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4),
+            NameObject("/T"): TextStringObject("nomor_kuitansi"),
+        }
+    )
+    writer.add_annotation(page_number=0, annotation=field)
+    output = io.BytesIO()
+    writer.write(output)
+
+    cleaned = PdfReader(io.BytesIO(clean(output.getvalue(), "bukti.pdf").content))
+
+    annotations = [annotation.get_object() for annotation in cleaned.pages[0].annotations or []]
+    comment = next(a for a in annotations if a["/Subtype"] == "/Text")
+    assert "/T" not in comment and "/M" not in comment and comment["/Contents"] == "Tanda tangan palsu"
+    assert next(a for a in annotations if a["/Subtype"] == "/Widget")["/T"] == "nomor_kuitansi"
+
+
 def test_an_odt_loses_its_meta_and_printer_settings_and_keeps_mimetype_first_and_stored() -> None:
     cleaned = clean(odt(), "laporan.odt")
 
@@ -412,6 +475,7 @@ def test_an_odt_loses_its_meta_and_printer_settings_and_keeps_mimetype_first_and
     members = zip_members(cleaned.content)
     assert b'office:version="1.3"' in members["meta.xml"]
     assert all(NAME.encode() not in content and b"KANTOR" not in content for content in members.values())
+    assert b"2025-03-01" not in members["content.xml"] and b"cek lagi" in members["content.xml"]
     assert_no_gps(members["Pictures/foto.jpg"])
 
 
@@ -535,8 +599,6 @@ def test_unknown_binary_content_is_not_allowed_and_named_jpg_is_disguised() -> N
     [
         (b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(64), "audio/mpeg", "mp3"),
         (b"\xff\xfb\x90\x64" + bytes(64), "audio/mpeg", "mp3"),
-        (b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00" + bytes(64), "audio/mp4", "m4a"),
-        (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00" + bytes(64), "video/mp4", "mp4"),
         (b"OggS\x00\x02" + bytes(64), "audio/ogg", "ogg"),
         (b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(64), "audio/wav", "wav"),
         (b"Pak kepala dinas meminta uang.\nBMKG tidak terkait.", "text/plain", "txt"),
@@ -557,11 +619,96 @@ def test_text_must_be_utf8_without_nul_bytes() -> None:
     assert refusal(b"teks\x00biner", "catatan.dat").code == "type_not_allowed"
 
 
-def test_a_quicktime_video_is_not_allowed_and_says_what_it_is() -> None:
-    error = refusal(b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00" + bytes(64), "video.mov")
+def test_an_iphone_heic_photo_is_stored_as_a_clean_jpeg() -> None:
+    cleaned = clean(heic_with_gps(), "IMG_0042.HEIC")
 
-    assert error.code == "type_not_allowed"
-    assert "MOV" in error.message
+    assert (cleaned.content_type, cleaned.extension, cleaned.display_name) == (
+        "image/jpeg",
+        "jpg",
+        "IMG_0042.jpg",
+    )
+    assert cleaned.metadata_removed and b"iPhone" not in cleaned.content
+    assert_no_gps(cleaned.content)
+    with Image.open(io.BytesIO(cleaned.content)) as image:
+        assert (image.format, image.size) == ("JPEG", (64, 48))
+        red, green, blue = image.convert("RGB").getpixel((10, 10))  # type: ignore[misc]
+        assert green > 150 > red  # still the green picture
+
+
+def test_a_broken_heic_is_refused_as_corrupt() -> None:
+    assert refusal(heic_with_gps()[:200], "IMG_0042.HEIC").code == "corrupt"
+
+
+# --- Phone videos and audio (ISO base media) -----------------------------------------
+
+LOCATION = b"+00.8900+119.8700/"  # Palu, as a phone writes it (ISO 6709)
+
+
+def box(kind: bytes, payload: bytes) -> bytes:
+    return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+
+def timed_header(kind: bytes, seconds_since_1904: int, rest: bytes) -> bytes:
+    times = seconds_since_1904.to_bytes(4, "big") * 2
+    return box(kind, b"\x00\x00\x00\x00" + times + rest)
+
+
+def phone_video(brand: bytes = b"mp42") -> bytes:
+    """A movie laid out as phones write it: ftyp, mdat, then moov with location and times."""
+    recorded = 3_849_000_000  # 2025-12 in seconds since 1904
+    android_location = box(
+        b"udta", box(b"\xa9xyz", len(LOCATION).to_bytes(2, "big") + b"\x15\xc7" + LOCATION)
+    )
+    apple_location = box(b"meta", bytes(4) + box(b"keys", b"com.apple.quicktime.location.ISO6709" + LOCATION))
+    track = box(
+        b"trak",
+        timed_header(b"tkhd", recorded, bytes(72))
+        + box(
+            b"mdia", timed_header(b"mdhd", recorded, bytes(8)) + box(b"minf", box(b"stbl", b"sample-table"))
+        )
+        + box(b"udta", box(b"\xa9nam", b"Galaxy A14 milik Siti")),
+    )
+    movie = box(
+        b"moov", timed_header(b"mvhd", recorded, bytes(80)) + track + android_location + apple_location
+    )
+    return box(b"ftyp", brand + b"\x00\x00\x02\x00isommp42") + box(b"mdat", b"FRAME" * 400) + movie
+
+
+@pytest.mark.parametrize(
+    ("brand", "name", "content_type", "extension"),
+    [
+        (b"mp42", "VID_20251214_101500.mp4", "video/mp4", "mp4"),
+        (b"qt  ", "IMG_0042.MOV", "video/quicktime", "mov"),
+        (b"3gp4", "rekaman.3gp", "video/3gpp", "3gp"),
+        (b"M4A ", "rekaman suara.m4a", "audio/mp4", "m4a"),
+    ],
+)
+def test_phone_videos_and_audio_lose_location_owner_and_recording_time_but_still_play(
+    brand: bytes, name: str, content_type: str, extension: str
+) -> None:
+    original = phone_video(brand)
+
+    cleaned = clean(original, name)
+
+    assert (cleaned.content_type, cleaned.extension, cleaned.metadata_removed) == (
+        content_type,
+        extension,
+        True,
+    )
+    assert LOCATION not in cleaned.content and b"Galaxy" not in cleaned.content
+    assert b"ISO6709" not in cleaned.content
+    assert (3_849_000_000).to_bytes(4, "big") not in cleaned.content  # creation/modification times
+    # Same size, same layout: the media data and the sample table are where they were.
+    assert len(cleaned.content) == len(original)
+    assert cleaned.content.index(b"FRAME" * 400) == original.index(b"FRAME" * 400)
+    assert b"sample-table" in cleaned.content and b"free" in cleaned.content
+
+
+def test_a_video_whose_boxes_do_not_add_up_is_refused_as_corrupt() -> None:
+    truncated = phone_video()[:-30]
+    assert refusal(truncated, "video.mp4").code == "corrupt"
+    no_movie = box(b"ftyp", b"isom\x00\x00\x02\x00") + box(b"mdat", b"FRAME")
+    assert refusal(no_movie, "video.mp4").code == "corrupt"
 
 
 # --- Size, empty, originals -------------------------------------------------------------

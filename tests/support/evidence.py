@@ -25,6 +25,19 @@ def jpeg_with_gps(width: int = 64, height: int = 48) -> bytes:
     return data
 
 
+def heic_with_gps(width: int = 64, height: int = 48) -> bytes:
+    """An iPhone-style HEIC photo with the phone's make and GPS in its EXIF."""
+    exif = Image.Exif()
+    exif[0x010F] = "Apple"  # Make
+    exif[0x0110] = "iPhone 13"  # Model
+    exif.get_ifd(GPS_IFD).update({1: "S", 2: (0.0, 53.0, 50.0), 3: "E", 4: (119.0, 52.0, 12.0)})
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 200, 30)).save(buffer, format="HEIF", exif=exif.tobytes())
+    data = buffer.getvalue()
+    assert data[4:12] == b"ftypheic" and b"iPhone 13" in data, "fixture must be a HEIC with EXIF"
+    return data
+
+
 def pdf_with_author(author: str = "Budi Santoso") -> bytes:
     pdf = FPDF()
     pdf.set_author(author)
