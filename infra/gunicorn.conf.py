@@ -24,9 +24,9 @@ bind = [os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000'
 # PostgreSQL, Redis and storage. cores + 1 processes with 6 threads each is 3 x 6 = 18
 # requests in flight on 2 cores: more than 16 concurrent reporters. Measured with
 # `wbs bench intake` on 2 cores against the usual 2 x cores + 1 processes with 4
-# threads: fewer processes fight less over the cores, so both report submissions
-# (about 10% more per second) and their 99th-percentile latency (about 120 ms
-# instead of 160-400 ms) came out better.
+# threads, in back-to-back runs: fewer processes fight less over the cores, so report
+# submissions per second and their 99th-percentile latency both came out better
+# (p99 112-136 ms against 160-403 ms; the machine's noise moves both a lot).
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", _cores() + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 6))
