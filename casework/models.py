@@ -84,6 +84,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_cases",
+        db_index=False,  # the case_assignee index (assignee, state) serves it
     )
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
     received_on = models.DateField(
@@ -314,11 +315,14 @@ class AuditEntry(models.Model):
     case_id = models.BigIntegerField(null=True, db_index=True)
     details = models.JSONField(default=dict)
     previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    entry_hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "audit entries"
+        # A constraint rather than unique=True: a unique CharField also gets a LIKE
+        # index, which no query on a hash uses and every append would pay for.
+        constraints = [models.UniqueConstraint(fields=["entry_hash"], name="audit_entry_hash_unique")]
 
     def __str__(self) -> str:
         return f"audit {self.pk}: {self.action}"

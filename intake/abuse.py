@@ -5,7 +5,7 @@ windows; past the tenant's limit every receipt check answers 429 until the
 window ends (with ~97-bit receipts, guessing is hopeless anyway; this keeps
 it from costing us). Submission spam: reports per tenant per ten minutes are
 capped: each submission that passed validation is counted, in one Redis round
-trip, and refused once the window's count is past the limit. The form also
+trip (two for the first of a window), and refused once the window's count is past the limit. The form also
 carries a honeypot field.
 Counters live in the tenant-prefixed cache (Redis).
 """
@@ -48,9 +48,11 @@ def record(name: str) -> int:
 def admit(name: str, limit: int) -> None:
     """Count one attempt in the current window and refuse it past ``limit`` (one round trip)."""
     key = cache.make_key(_count_key(name))
-    with get_redis_connection("default").pipeline(transaction=False) as pipe:
-        pipe.set(key, 0, ex=WINDOW_SECONDS + 5, nx=True)
-        pipe.incr(key)
-        _created, count = pipe.execute()
+    redis = get_redis_connection("default")
+    count = int(redis.incr(key))
+    if count == 1:
+        # The key names its window, so if this never ran the key would only linger
+        # unused: later windows count under keys of their own.
+        redis.expire(key, WINDOW_SECONDS + 5)
     if count > limit:
         raise TooManyAttempts(_window()[1])

@@ -97,7 +97,7 @@ class Report(models.Model):
     )
     # A date, never a time: the hour a report was sent can point at its sender.
     received_on = models.DateField()
-    receipt_hash = models.CharField(max_length=64, unique=True)
+    receipt_hash = models.CharField(max_length=64)
     # Per-report key, wrapped by the tenant's data key of this version.
     key_version = models.PositiveIntegerField()
     wrapped_key = models.BinaryField(null=True)  # NULL once crypto-shredded
@@ -117,6 +117,8 @@ class Report(models.Model):
                 fields=["staff_notified"], condition=models.Q(staff_notified=False), name="report_unnotified"
             )
         ]
+        # Not unique=True on the field: that also builds a LIKE index, useless on a hash.
+        constraints = [models.UniqueConstraint(fields=["receipt_hash"], name="report_receipt_hash_unique")]
 
     def __str__(self) -> str:
         return self.reference
