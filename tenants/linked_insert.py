@@ -133,8 +133,11 @@ def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: 
     statement = f"WITH {', '.join(ctes)} SELECT {selected} FROM {every}"  # noqa: S608 - names from models
     with db.cursor():
         pass  # opening a cursor selects the tenant's schema (django-tenants)
-    # A prepared statement with parameters bound by the server: parsed and planned
-    # once per connection, not once per report (Django's cursors bind client-side).
+    # A prepared statement with parameters bound by the server: parsed and planned once
+    # per connection, not once per report (Django's cursors bind client-side and never
+    # prepare; DB_PREPARED_STATEMENTS in settings lets psycopg prepare this one). A
+    # tenant switch changes search_path, and PostgreSQL re-plans a cached statement
+    # whenever search_path differs from the one it was planned under.
     with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         cursor.execute(statement, params, prepare=True)
         ids = cursor.fetchone()

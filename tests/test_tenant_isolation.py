@@ -122,3 +122,34 @@ def test_savepoint_rollback_inside_a_tenant_request_keeps_the_right_schema(disti
         assert connection.schema_name == "sulteng"
         assert Category.objects.filter(code="tambang-ilegal").exists()
         assert not Category.objects.filter(code="parkir-liar").exists()
+
+
+def test_reports_alternating_between_tenants_land_in_their_own_schema(sulteng, sukabumi):
+    """A report's arrival runs as a prepared statement, planned once per connection and
+    reused for every tenant: each submission must still land in its own tenant's tables."""
+    from intake.models import Report
+    from tests.test_intake_api import FULL_REPORT
+
+    def reports_of(schema: str) -> int:
+        with schema_context(schema):
+            return Report.objects.count()
+
+    before = {"sulteng": reports_of("sulteng"), "sukabumi": reports_of("sukabumi")}
+    for round_number in range(6):  # past psycopg's threshold, so the statement is prepared
+        for tenant in (sulteng, sukabumi):
+            response = client_for(tenant).post(
+                "/api/v1/intake/reports",
+                FULL_REPORT | {"what": f"{tenant.schema_name} {round_number}"},
+                content_type="application/json",
+            )
+            assert response.status_code == 201, response.content
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] >= 1, "the arrival statement should be prepared on this connection"
+
+    assert reports_of("sulteng") == before["sulteng"] + 6
+    assert reports_of("sukabumi") == before["sukabumi"] + 6
+    with schema_context("sulteng"):
+        from casework.models import Case
+
+        assert Case.objects.filter(report__in=Report.objects.order_by("-pk")[:6]).count() == 6
