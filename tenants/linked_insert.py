@@ -26,7 +26,6 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from django.db import connections, models
 from django.db.models import (
     BinaryField,
@@ -58,10 +57,21 @@ class NewRow:
 @dataclass(frozen=True)
 class _Column:
     model_field: Field[Any, Any]
+    name: str
     quoted: str
     placeholder: str  # a typed parameter: "%s::uuid"
     attname: str
+    primary_key: bool
     plain: bool  # a value of a _PLAIN_VALUES type goes to psycopg as it is
+    read_as_is: bool  # pre_save would only read the attribute
+
+
+@dataclass(frozen=True)
+class _Layout:
+    table: str
+    columns: tuple[_Column, ...]
+    pk_column: str
+    attnames: dict[str, str]  # column -> attribute
 
 
 # What get_db_prep_save hands back unchanged for the fields marked plain (it costs a few
@@ -71,8 +81,7 @@ _PLAIN_FIELDS = (CharField, IntegerField, BooleanField, BinaryField, UUIDField, 
 
 
 @cache
-def _layout(model: type[models.Model]) -> tuple[str, tuple[_Column, ...], str]:
-    """(quoted table, every concrete column, quoted pk column)."""
+def _layout(model: type[models.Model]) -> _Layout:
     quote = connection.ops.quote_name
     meta = model._meta
     columns = []
@@ -81,11 +90,20 @@ def _layout(model: type[models.Model]) -> tuple[str, tuple[_Column, ...], str]:
         # Typed, because a parameter in a SELECT list has no column to take its type
         # from; text for character columns so that a length check still applies.
         cast = "text" if db_type.startswith("varchar") else db_type
-        plain = isinstance(model_field, _PLAIN_FIELDS) and not isinstance(model_field, DateTimeField)
         columns.append(
-            _Column(model_field, quote(model_field.column), f"%s::{cast}", model_field.attname, plain)
+            _Column(
+                model_field=model_field,
+                name=model_field.column,
+                quoted=quote(model_field.column),
+                placeholder=f"%s::{cast}",
+                attname=model_field.attname,
+                primary_key=model_field.primary_key,
+                plain=isinstance(model_field, _PLAIN_FIELDS) and not isinstance(model_field, DateTimeField),
+                read_as_is=type(model_field).pre_save is Field.pre_save,
+            )
         )
-    return quote(meta.db_table), tuple(columns), quote(meta.pk.column)
+    attnames = {column.name: column.attname for column in columns}
+    return _Layout(quote(meta.db_table), tuple(columns), quote(meta.pk.column), attnames)
 
 
 def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: Sequence[Any] = ()) -> None:
@@ -98,54 +116,58 @@ def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: 
         ctes.append(f"guard AS ({guard_sql})")
         params.extend(guard_params)
     for row in rows:
-        table, layout, pk_column = _layout(type(row.instance))
+        layout = _layout(type(row.instance))
+        instance, links, overrides = row.instance, row.links, row.overrides
         columns: list[str] = []
         expressions: list[str] = []
         sources = ["guard"] if guard_sql else []
-        for column in layout:
-            model_field = column.model_field
-            if model_field.column in row.links:
-                source = names[id(row.links[model_field.column])]
+        for column in layout.columns:
+            if column.name in links:
+                source = names[id(links[column.name])]
                 expressions.append(f"{source}.id")
                 if source not in sources:
                     sources.append(source)
-            elif model_field.primary_key and getattr(row.instance, model_field.attname) is None:
-                continue  # the database numbers it
+                columns.append(column.quoted)
+                continue
+            if column.name in overrides:
+                value = overrides[column.name]
+            elif column.read_as_is:
+                value = getattr(instance, column.attname)
             else:
-                value = row.overrides.get(model_field.column, model_field.pre_save(row.instance, add=True))
-                if not (column.plain and type(value) in _PLAIN_VALUES):
-                    value = model_field.get_db_prep_save(value, db)
-                if value is None or value == "":
-                    # Written into the statement: fewer parameters keep it within the
-                    # size psycopg caches the parsing of (50 parameters).
-                    expressions.append("NULL" if value is None else "''")
-                else:
-                    expressions.append(column.placeholder)
-                    params.append(value)
+                value = column.model_field.pre_save(instance, add=True)
+            if column.primary_key and value is None:
+                continue  # the database numbers it
+            if not (column.plain and type(value) in _PLAIN_VALUES):
+                value = column.model_field.get_db_prep_save(value, db)
+            if value is None or value == "":
+                # Written into the statement: fewer parameters keep it within the
+                # size psycopg caches the parsing of (50 parameters).
+                expressions.append("NULL" if value is None else "''")
+            else:
+                expressions.append(column.placeholder)
+                params.append(value)
             columns.append(column.quoted)
         source_clause = f" FROM {', '.join(sources)}" if sources else ""
         ctes.append(
-            f"{names[id(row)]} AS (INSERT INTO {table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(expressions)}{source_clause} RETURNING {pk_column} AS id)"
+            f"{names[id(row)]} AS (INSERT INTO {layout.table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(expressions)}{source_clause} RETURNING {layout.pk_column} AS id)"
         )
     every = ", ".join(names[id(row)] for row in rows)
     selected = ", ".join(f"{names[id(row)]}.id" for row in rows)
     statement = f"WITH {', '.join(ctes)} SELECT {selected} FROM {every}"  # noqa: S608 - names from models
-    with db.cursor():
-        pass  # opening a cursor selects the tenant's schema (django-tenants)
     # A prepared statement with parameters bound by the server: parsed and planned once
     # per connection, not once per report (Django's cursors bind client-side and never
     # prepare; DB_PREPARED_STATEMENTS in settings lets psycopg prepare this one). A
     # tenant switch changes search_path, and PostgreSQL re-plans a cached statement
     # whenever search_path differs from the one it was planned under.
-    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
+    with connection.server_binding_cursor() as cursor, db.wrap_database_errors:
         cursor.execute(statement, params, prepare=True)
         ids = cursor.fetchone()
     if ids is None:
         raise PreconditionFailed(guard_sql)
     for row, pk in zip(rows, ids, strict=True):
         row.instance.pk = pk
-        attnames = {column.model_field.column: column.attname for column in _layout(type(row.instance))[1]}
+        attnames = _layout(type(row.instance)).attnames
         for name, linked in row.links.items():
             setattr(row.instance, attnames[name], linked.instance.pk)
         for name, value in row.overrides.items():
