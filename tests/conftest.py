@@ -11,6 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
+from intake import abuse
 from tenants.db import connection
 from tenants.models import Tenant
 from tenants.onboarding import primary_hostname
@@ -48,6 +49,7 @@ def clean_tenant_state() -> Iterator[None]:
     """Each test starts on the public schema with an empty host cache and abuse counters."""
     directory.forget_all()
     cache.clear()
+    abuse.forget_reserved()
     yield
     directory.forget_all()
     connection.set_schema_to_public()

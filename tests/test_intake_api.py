@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from PIL import Image
 
 from casework.models import Case, CaseState
+from intake import abuse
 from intake.encryption import report_key
 from intake.evidence import read_evidence
 from intake.mailbox import message_to_reporter
@@ -268,6 +269,23 @@ def test_submissions_are_capped_per_tenant(sukabumi, sulteng):
     assert codes == [201, 201, 429]
     # Another tenant is not affected.
     assert submit(api("sulteng"), FULL_REPORT | {"category": "korupsi"}).status_code == 201
+
+
+def test_submission_counts_reserved_in_blocks_never_exceed_the_cap(sukabumi, monkeypatch):
+    """Processes reserve counts in blocks (limit // 50): spread over three processes, a
+    tenant never gets more than its cap, and loses at most what the others hold in reserve."""
+    limit, processes = 500, 3  # blocks of 10
+    reserves: list[dict] = [{} for _ in range(processes)]
+    admitted = 0
+    with schema_context("sukabumi"):
+        for attempt in range(limit + 50):
+            monkeypatch.setattr(abuse, "_reserved", reserves[attempt % processes])
+            try:
+                abuse.admit("submissions", limit)
+            except abuse.TooManyAttempts:
+                continue
+            admitted += 1
+    assert limit - (processes - 1) * 9 <= admitted <= limit
 
 
 def test_mailbox_conversation_through_the_api(sukabumi, mailoutbox, django_capture_on_commit_callbacks):
