@@ -67,3 +67,19 @@ def test_gunicorn_keeps_no_access_log_and_names_no_client() -> None:
     finally:
         logger.error_log.removeHandler(handler)
     assert records == ["Invalid request from ip=[removed]: Invalid HTTP Version"] * 2
+
+
+def test_gunicorn_workers_freeze_their_warm_objects_out_of_garbage_collection() -> None:
+    """After a worker's first requests, what Django loaded is frozen, so later full
+    collections (which stall every thread of the worker) walk only what requests create."""
+    import gc
+
+    values = runpy.run_path(str(GUNICORN_CONFIG))
+    gc.unfreeze()
+    try:
+        for served in range(1, 26):
+            assert gc.get_freeze_count() == 0, f"frozen too early, after request {served - 1}"
+            values["post_request"](None, None, {}, None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
