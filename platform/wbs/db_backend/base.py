@@ -1,4 +1,4 @@
-"""django-tenants' PostgreSQL backend without the redundant ``SET search_path``.
+"""django-tenants' PostgreSQL backend without redundant round trips.
 
 Stock django-tenants forgets the search path whenever a tenant is selected,
 so every request pays a ``SET search_path`` round trip on its first query even
@@ -6,15 +6,45 @@ when the persistent connection already points at that very schema. We keep the
 remembered path when the same schema is selected again. Rollbacks (full and to
 a savepoint) still forget it, as in django-tenants 4.0.1, because PostgreSQL
 reverts a ``SET`` made inside the rolled-back part.
+
+With CONN_HEALTH_CHECKS Django tests a persistent connection with ``SELECT 1``
+at the first query of every request. A connection that was fine when the
+previous request ended, a moment ago, is not tested again: the check is there
+for connections that sat idle long enough to be dropped by the server or the
+network, and under load it was one blocking round trip in every request.
 """
 
+import time
 from typing import Any
 
 import psycopg
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
+# How long after a request ended its connection is still trusted without a health check.
+RECENTLY_PROVEN_SECONDS = 5.0
+
 
 class DatabaseWrapper(TenantDatabaseWrapper):
+    _proven_at: float | None = None  # when queries last ran on this connection without error
+    _used = False  # a cursor was opened since the last request boundary
+
+    def close_if_unusable_or_obsolete(self) -> None:
+        """Called as each request starts and ends (Django's close_old_connections)."""
+        super().close_if_unusable_or_obsolete()
+        if self.connection is None:
+            self._proven_at, self._used = None, False
+            return
+        now = time.monotonic()
+        if self._used and not self.errors_occurred:
+            self._proven_at = now
+        self._used = False
+        if self._proven_at is not None and now - self._proven_at < RECENTLY_PROVEN_SECONDS:
+            self.health_check_done = True
+
+    def create_cursor(self, name: Any = None) -> Any:
+        self._used = True
+        return super().create_cursor(name)
+
     def set_tenant(self, tenant: Any, include_public: bool = True) -> None:
         already_there = (
             self.search_path_set_schemas is not None
@@ -34,6 +64,7 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         would cost a second cursor per statement."""
         self.close_if_health_check_failed()
         self.ensure_connection()
+        self._used = True
         cursor = psycopg.Cursor(self.connection)
         with self.wrap_database_errors:
             self._handle_search_path(cursor)
