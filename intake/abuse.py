@@ -41,8 +41,8 @@ def _window() -> tuple[int, int]:
     return start, start + WINDOW_SECONDS - now
 
 
-def _count_key(name: str) -> str:
-    return f"abuse:{name}:{_window()[0]}"
+def _count_key(name: str, window_start: int | None = None) -> str:
+    return f"abuse:{name}:{_window()[0] if window_start is None else window_start}"
 
 
 def check_limit(name: str, limit: int) -> None:
@@ -69,7 +69,7 @@ def admit(name: str, limit: int) -> None:
             _reserved[local_key] -= 1
             return
     block = max(1, min(10, limit // 50))
-    key = cache.make_key(f"abuse:{name}:{window_start}")
+    key = cache.make_key(_count_key(name, window_start))
     redis = get_redis_connection("default")
     counted_before = int(redis.incrby(key, block)) - block
     if counted_before == 0:

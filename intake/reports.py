@@ -38,42 +38,51 @@ def _write_report(
     exists. A rotation locks the report table while it re-wraps, so it either
     waits for this statement or this statement waits for it and then finds the old
     version gone: the remembered key was stale, so forget it and seal again."""
-    for attempt in (1, 2):
-        uid = uuid.uuid4()
-        key, key_version, wrapped_key = new_report_key(str(uid))
-        report = Report(
-            uid=uid,
-            category=draft.category,
-            channel=channel,
-            identity_mode=draft.identity_mode,
-            relation=draft.relation,
-            received_on=received_on,
-            receipt_hash=hashed,
-            key_version=key_version,
-            wrapped_key=wrapped_key,
-            sealed_narrative=key.seal_json("narrative", draft.narrative),
-            sealed_identity=key.seal_json("identity", draft.identity) if draft.identity else None,
-            sealed_notify_email=key.seal("notify-email", draft.notify_email.encode())
-            if draft.notify_email
-            else None,
-            how_much=draft.how_much,
-            completeness=draft.completeness,
-            consent_to_forward_identity=draft.consent_to_forward_identity,
-        )
-        report_row = NewRow(report)
-        try:
-            insert_linked(
-                [report_row, *case_rows_for_new_report(report_row, actor=staff_user)],
-                guard_sql=DATA_KEY_EXISTS,
-                guard_params=[KeyPurpose.DATA, key_version],
-            )
-        except PreconditionFailed:
-            if attempt == 2:
-                raise
-            tenant_rows.forget_all()
-            continue
-        return report, key
-    raise AssertionError("unreachable")
+    report, key = _sealed_report(draft, channel, received_on, hashed)
+    try:
+        _insert_with_case(report, staff_user)
+    except PreconditionFailed:
+        tenant_rows.forget_all()
+        report, key = _sealed_report(draft, channel, received_on, hashed)
+        _insert_with_case(report, staff_user)
+    return report, key
+
+
+def _sealed_report(
+    draft: ReportDraft, channel: str, received_on: date, hashed: str
+) -> tuple[Report, ReportKey]:
+    """An unsaved report, sealed under a fresh report key wrapped by the tenant's data key."""
+    uid = uuid.uuid4()
+    key, key_version, wrapped_key = new_report_key(str(uid))
+    report = Report(
+        uid=uid,
+        category=draft.category,
+        channel=channel,
+        identity_mode=draft.identity_mode,
+        relation=draft.relation,
+        received_on=received_on,
+        receipt_hash=hashed,
+        key_version=key_version,
+        wrapped_key=wrapped_key,
+        sealed_narrative=key.seal_json("narrative", draft.narrative),
+        sealed_identity=key.seal_json("identity", draft.identity) if draft.identity else None,
+        sealed_notify_email=key.seal("notify-email", draft.notify_email.encode())
+        if draft.notify_email
+        else None,
+        how_much=draft.how_much,
+        completeness=draft.completeness,
+        consent_to_forward_identity=draft.consent_to_forward_identity,
+    )
+    return report, key
+
+
+def _insert_with_case(report: Report, staff_user: object) -> None:
+    report_row = NewRow(report)
+    insert_linked(
+        [report_row, *case_rows_for_new_report(report_row, actor=staff_user)],
+        guard_sql=DATA_KEY_EXISTS,
+        guard_params=[KeyPurpose.DATA, report.key_version],
+    )
 
 
 @dataclass
