@@ -35,19 +35,19 @@ def actor_label(actor: Any) -> str:
     return str(getattr(actor, "email", "") or actor or "system")
 
 
-def audit_entry_row(
+def audit_entry_values(
     *, action: str, actor: Any = None, case_id: int | None = None, at: datetime | None = None, **details: Any
-) -> AuditEntry:
-    """An unsaved entry; the database fills in its id and hashes on insert."""
-    return AuditEntry(
+) -> dict[str, Any]:
+    """An entry's columns; the database fills in its id and hashes on insert."""
+    return {
         # Whole seconds, in UTC: the time is part of what is hashed.
-        created_at=(at or timezone.now()).astimezone(UTC).replace(microsecond=0),
-        actor_id=getattr(actor, "pk", None),
-        actor_label=actor_label(actor),
-        action=action,
-        case_id=case_id,
-        details=details,
-    )
+        "created_at": (at or timezone.now()).astimezone(UTC).replace(microsecond=0),
+        "actor_id": getattr(actor, "pk", None),
+        "actor_label": actor_label(actor),
+        "action": action,
+        "case_id": case_id,
+        "details": details,
+    }
 
 
 def audit_record(
@@ -58,7 +58,7 @@ def audit_record(
     ``at`` replaces the current time for entries about a reporter's own action,
     which are dated to the day only. The returned entry has its id, not its hashes
     (read it again for those)."""
-    entry = audit_entry_row(action=action, actor=actor, case_id=case_id, at=at, **details)
+    entry = AuditEntry(**audit_entry_values(action=action, actor=actor, case_id=case_id, at=at, **details))
     entry.save(force_insert=True)
     return entry
 

@@ -3,7 +3,7 @@ assignment, conflicts of interest, internal notes."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
@@ -11,35 +11,49 @@ from django.utils import timezone
 
 from casework import deadlines
 from casework.access import require
-from casework.audit import audit_entry_row, audit_record
-from casework.models import Assignment, Case, CaseEvent, Exclusion, InternalNote, Team
+from casework.audit import audit_entry_values, audit_record
+from casework.models import (
+    Assignment,
+    AuditEntry,
+    Case,
+    CaseEvent,
+    CaseState,
+    Exclusion,
+    InternalNote,
+    Team,
+)
 from intake.encryption import report_key
-from intake.models import Report
 from intake.report_input import ReportInvalid
 from tenants.clock import tenant_zone
 from tenants.linked_insert import NewRow
 from wbs.accounts.models import StaffRole, User
 
 
-def case_rows_for_new_report(report_row: NewRow, *, actor: Any = None) -> list[NewRow]:
+def case_rows_for_new_report(
+    report_row: NewRow, *, received_on: date, channel: str, actor: Any = None
+) -> list[NewRow]:
     """What a newly received report opens, for ``insert_linked`` after the report's own row:
     its case with deadlines, the "received" event and the audit entry."""
-    report = report_row.instance
-    assert isinstance(report, Report)
-    case = Case(received_on=report.received_on)
-    deadlines.schedule_new_case(case)
     # The hour a report arrived can point at its sender: what records the arrival
     # carries the day only (midnight in the tenant's zone), never the time.
-    arrival_day = datetime.combine(report.received_on, time.min, tzinfo=tenant_zone())
-    case_row = NewRow(case, links={"report_id": report_row}, overrides={"updated_at": arrival_day})
-    event = CaseEvent(
-        kind="received", actor=actor, to_state=case.state, detail=report.channel, created_at=arrival_day
+    arrival_day = datetime.combine(received_on, time.min, tzinfo=tenant_zone())
+    case_row = NewRow(
+        Case,
+        {"received_on": received_on, "updated_at": arrival_day, **deadlines.new_case_dues(received_on)},
+        links={"report_id": report_row},
     )
-    entry = audit_entry_row(action="report_received", actor=actor, at=arrival_day, channel=report.channel)
+    event = {
+        "kind": "received",
+        "actor_id": getattr(actor, "pk", None),
+        "to_state": CaseState.RECEIVED,
+        "detail": channel,
+        "created_at": arrival_day,
+    }
+    entry = audit_entry_values(action="report_received", actor=actor, at=arrival_day, channel=channel)
     return [
         case_row,
-        NewRow(event, links={"case_id": case_row}),
-        NewRow(entry, links={"case_id": case_row}),
+        NewRow(CaseEvent, event, links={"case_id": case_row}),
+        NewRow(AuditEntry, entry, links={"case_id": case_row}),
     ]
 
 

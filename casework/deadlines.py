@@ -112,16 +112,25 @@ def refresh_next_due(case: Case) -> None:
     case.next_due = None if (case.paused_on or not case.is_open) else min(open_dues, default=None)
 
 
+def new_case_dues(received_on: date) -> dict[str, date]:
+    """The due dates of a case received on ``received_on`` (and the earliest, ``next_due``)."""
+    policy = _policy()
+    dues = {
+        "acknowledge_due": add_working_days(received_on, policy.acknowledge_days),
+        "verification_due": add_working_days(received_on, policy.verification_days),
+        "answer_due": add_working_days(received_on, policy.answer_days),
+        "conclude_due": add_working_days(received_on, policy.conclude_days),
+    }
+    # A new case is open and not paused, so every deadline is still open.
+    return dues | {"next_due": min(dues.values())}
+
+
 def schedule_new_case(case: Case) -> None:
     """Set the due dates of a newly received case, counted from its day of receipt (not saved here)."""
     if case.received_on is None:
         raise ValueError("a case needs received_on before its deadlines can be set")
-    policy = _policy()
-    case.acknowledge_due = add_working_days(case.received_on, policy.acknowledge_days)
-    case.verification_due = add_working_days(case.received_on, policy.verification_days)
-    case.answer_due = add_working_days(case.received_on, policy.answer_days)
-    case.conclude_due = add_working_days(case.received_on, policy.conclude_days)
-    refresh_next_due(case)
+    for name, due in new_case_dues(case.received_on).items():
+        setattr(case, name, due)
 
 
 def _resume(case: Case, today: date) -> None:

@@ -607,7 +607,7 @@ def _seed_one(demo: DemoReport, staff: dict[str, User]) -> tuple[Case, str]:
         received_on=received_on,
         staff_user=None if demo.channel == "web" else staff["verifikator"],
     )
-    case = Case.objects.get(report=submitted.report)
+    case = Case.objects.get(pk=submitted.case_id)
     supervisor = staff["inspektur"]
     for transition, arguments in demo.steps:
         case = case_transition(

@@ -191,7 +191,7 @@ def case_forward(
                     for name in (item.storage_name, item.original_storage_name)
                     if name
                 )
-                received = Case.objects.get(report=incoming)
+                received = Case.objects.get(pk=submitted.case_id)
                 received.forwarded_from_slug = sender_schema
                 received.forwarded_from_name = sender.official_name[:200]
                 received.save(update_fields=["forwarded_from_slug", "forwarded_from_name", "updated_at"])

@@ -61,7 +61,7 @@ def case_add_evidence(*, case: Case, actor: Any, files: Sequence[UploadedFile]) 
     try:
         with transaction.atomic():
             attachments = store_evidence(
-                report=report, key=key, prepared=prepared, uploaded_by=Uploader.STAFF, written=written
+                report_id=report.pk, key=key, prepared=prepared, uploaded_by=Uploader.STAFF, written=written
             )
             CaseEvent.objects.create(
                 case=case, kind="evidence_added", actor=actor, detail=f"{len(attachments)} file(s)"

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from intake.encryption import ReportKey
 from intake.evidence_files import CleanedFile, RejectedFile, inspect_and_clean
-from intake.models import Attachment, IntakeSettings, Message, Report
+from intake.models import Attachment, IntakeSettings, Message
 from intake.report_input import ReportInvalid
 
 
@@ -72,7 +72,7 @@ def _too_large(name: str | None, limit: int) -> str:
 
 def store_evidence(
     *,
-    report: Report,
+    report_id: int,
     key: ReportKey,
     prepared: Sequence[PreparedFile],
     uploaded_by: str,
@@ -91,7 +91,7 @@ def store_evidence(
             original_name = _save_sealed(key, cleaned.original, cleaned.extension, written, suffix="original")
         attachments.append(
             Attachment.objects.create(
-                report=report,
+                report_id=report_id,
                 message=message,
                 uploaded_by=uploaded_by,
                 storage_name=storage_name,

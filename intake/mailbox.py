@@ -231,7 +231,7 @@ def mailbox_reply(*, report: Report, body: str, files: Sequence[UploadedFile] = 
                 created_on=tenant_today(),
             )
             store_evidence(
-                report=report,
+                report_id=report.pk,
                 key=key,
                 prepared=prepared,
                 uploaded_by=Uploader.REPORTER,
@@ -253,7 +253,11 @@ def mailbox_add_evidence(*, report: Report, files: Sequence[UploadedFile]) -> li
     try:
         with transaction.atomic():
             return store_evidence(
-                report=report, key=key, prepared=prepared, uploaded_by=Uploader.REPORTER, written=written
+                report_id=report.pk,
+                key=key,
+                prepared=prepared,
+                uploaded_by=Uploader.REPORTER,
+                written=written,
             )
     except BaseException:
         remove_files(written)

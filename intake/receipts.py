@@ -19,7 +19,14 @@ LENGTH = GROUPS * GROUP_LENGTH
 
 
 def new_receipt() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    # One uniform draw below 29**20, written in base 29: the same distribution as 20
+    # independent choices, with one read of the system's randomness instead of 20.
+    number = secrets.randbelow(len(ALPHABET) ** LENGTH)
+    digits = []
+    for _ in range(LENGTH):
+        number, digit = divmod(number, len(ALPHABET))
+        digits.append(ALPHABET[digit])
+    raw = "".join(digits)
     return "-".join(raw[i : i + GROUP_LENGTH] for i in range(0, LENGTH, GROUP_LENGTH))
 
 

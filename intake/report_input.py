@@ -26,6 +26,28 @@ PARTY_FIELDS = ("name", "position", "unit")
 IDENTITY_FIELDS = ("name", "nik", "phone", "email")
 NIK_PATTERN = re.compile(r"^\d{16}$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+# Django builds a choices enum's .values list anew on every read.
+IDENTITY_MODES = tuple(IdentityMode.values)
+RELATIONS = tuple(ReporterRelation.values)
+KNOWN_FIELDS = frozenset(
+    {
+        "category",
+        "what",
+        "description",
+        "who",
+        "where",
+        "when",
+        "why",
+        "how",
+        "how_much",
+        "identity_mode",
+        "identity",
+        "relation",
+        "notify_email",
+        "evidence",
+        "consent_to_forward_identity",
+    }
+)
 
 
 class ReportInvalid(ValueError):
@@ -171,24 +193,7 @@ def parse_report(data: Mapping[str, Any]) -> ReportDraft:
     if not isinstance(data, Mapping):
         raise ReportInvalid({"body": "Kirim satu objek JSON berisi kolom laporan. / Send one JSON object."})
     errors: dict[str, str] = {}
-    known = {
-        "category",
-        "what",
-        "description",
-        "who",
-        "where",
-        "when",
-        "why",
-        "how",
-        "how_much",
-        "identity_mode",
-        "identity",
-        "relation",
-        "notify_email",
-        "evidence",
-        "consent_to_forward_identity",
-    }
-    unknown = [str(key) for key in data if key not in known]
+    unknown = [str(key) for key in data if key not in KNOWN_FIELDS]
     if unknown:
         errors["unknown"] = f"Kolom tidak dikenal: {', '.join(sorted(unknown))}. / Unknown fields."
 
@@ -206,8 +211,8 @@ def parse_report(data: Mapping[str, Any]) -> ReportDraft:
     }
     narrative["who"] = _parties(data.get("who"), errors)
     how_much = _how_much(data.get("how_much"), errors)
-    mode = _choice(data, "identity_mode", IdentityMode.values, IdentityMode.ANONYMOUS, errors)
-    relation = _choice(data, "relation", ReporterRelation.values, ReporterRelation.PUBLIC, errors)
+    mode = _choice(data, "identity_mode", IDENTITY_MODES, IdentityMode.ANONYMOUS, errors)
+    relation = _choice(data, "relation", RELATIONS, ReporterRelation.PUBLIC, errors)
     identity = _identity(mode, data.get("identity"), errors)
 
     notify_email = str(data.get("notify_email") or "").strip() or None

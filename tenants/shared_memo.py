@@ -35,7 +35,7 @@ Value = TypeVar("Value")
 
 _memos: dict[str, SharedMemo[Any]] = {}
 _listener_lock = threading.Lock()
-_listener_pid: int | None = None
+_listener_started = False  # in this process (reset in a forked child)
 
 
 class SharedMemo(Generic[Value]):
@@ -98,18 +98,27 @@ def forget_every_memo() -> None:
 
 def _ensure_listener() -> None:
     # A thread does not survive fork(): start one per process, lazily.
-    global _listener_pid
-    if _listener_pid == os.getpid():
+    global _listener_started
+    if _listener_started:
         return
     with _listener_lock:
-        if _listener_pid == os.getpid():
+        if _listener_started:
             return
-        _listener_pid = os.getpid()
+        _listener_started = True
         forget_every_memo()  # whatever a parent process remembered, we heard nothing of
     subscribed = threading.Event()
     threading.Thread(target=_listen, args=(subscribed,), name="shared-memo-listener", daemon=True).start()
     # Keep nothing before we can hear about changes (bounded, in case Redis is down).
     subscribed.wait(timeout=2)
+
+
+def _forget_listener_in_child() -> None:
+    # Checked here once, not by a getpid() system call on every memo read.
+    global _listener_started
+    _listener_started = False
+
+
+os.register_at_fork(after_in_child=_forget_listener_in_child)
 
 
 def _listen(subscribed: threading.Event) -> None:
