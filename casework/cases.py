@@ -50,6 +50,7 @@ def case_rows_for_new_report(
         "created_at": arrival_day,
     }
     entry = audit_entry_values(action="report_received", actor=actor, at=arrival_day, channel=channel)
+    del entry["case_id"]  # the case row's id, linked below
     return [
         case_row,
         NewRow(CaseEvent, event, links={"case_id": case_row}),

@@ -24,7 +24,7 @@ import time
 from django.core.cache import cache
 from django_redis import get_redis_connection
 
-from tenants.db import connection
+from tenants.db import current_schema_name
 
 WINDOW_SECONDS = 600
 
@@ -63,7 +63,7 @@ _reserved_lock = threading.Lock()
 def admit(name: str, limit: int) -> None:
     """Count one attempt in the current window; refuse it past ``limit``."""
     window_start, retry_after = _window()
-    local_key = (connection.schema_name, name, window_start)
+    local_key = (current_schema_name(), name, window_start)
     with _reserved_lock:
         if _reserved.get(local_key, 0) > 0:
             _reserved[local_key] -= 1

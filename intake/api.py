@@ -6,9 +6,11 @@ it buys a short-lived bearer token for the mailbox endpoints.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import authentication, exceptions, permissions, serializers, status
@@ -17,6 +19,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils import json as drf_json
 
 from intake import abuse
 from intake.mailbox import (
@@ -147,10 +150,25 @@ class AlwaysJSON(DefaultContentNegotiation):
         return first, first.media_type
 
 
+class WholeBodyJSONParser(JSONParser):
+    """DRF's JSON parser, decoding the body in one piece: DRF has already read a JSON
+    body into memory, and its stream decoder cost twice the parsing itself."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            return json.loads(
+                stream.read().decode(encoding),
+                parse_constant=drf_json.strict_constant if self.strict else None,
+            )
+        except ValueError as error:  # also a body that is not in its declared charset
+            raise exceptions.ParseError(f"JSON parse error - {error}") from error
+
+
 class IntakeView(TenantScopedAPIView):
     authentication_classes: list[type[authentication.BaseAuthentication]] = []
     permission_classes = [permissions.AllowAny]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [WholeBodyJSONParser, MultiPartParser, FormParser]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = AlwaysJSON
 

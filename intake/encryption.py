@@ -17,7 +17,7 @@ import base64
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -39,16 +39,24 @@ class KeyUnavailable(RuntimeError):
 
 
 def seal(key: bytes, plaintext: bytes, *, context: str) -> bytes:
-    nonce = os.urandom(NONCE_BYTES)
-    return FORMAT_VERSION + nonce + AESGCM(key).encrypt(nonce, plaintext, context.encode())
+    return _seal_with(AESGCM(key), plaintext, context)
 
 
 def open_sealed(key: bytes, sealed: bytes, *, context: str) -> bytes:
+    return _open_with(AESGCM(key), sealed, context)
+
+
+def _seal_with(cipher: AESGCM, plaintext: bytes, context: str) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return FORMAT_VERSION + nonce + cipher.encrypt(nonce, plaintext, context.encode())
+
+
+def _open_with(cipher: AESGCM, sealed: bytes, context: str) -> bytes:
     sealed = bytes(sealed)
     if sealed[:1] != FORMAT_VERSION:
         raise ValueError("unknown sealed format")
     nonce, ciphertext = sealed[1 : 1 + NONCE_BYTES], sealed[1 + NONCE_BYTES :]
-    return AESGCM(key).decrypt(nonce, ciphertext, context.encode())
+    return cipher.decrypt(nonce, ciphertext, context.encode())
 
 
 # --- The key-encryption key ------------------------------------------------------
@@ -216,12 +224,17 @@ class ReportKey:
 
     uid: str
     key: bytes
+    # Set up once for the several fields a report seals or opens.
+    cipher: AESGCM = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cipher", AESGCM(self.key))
 
     def seal(self, field: str, value: bytes) -> bytes:
-        return seal(self.key, value, context=f"{self.uid}:{field}")
+        return _seal_with(self.cipher, value, f"{self.uid}:{field}")
 
     def open(self, field: str, sealed: bytes) -> bytes:
-        return open_sealed(self.key, sealed, context=f"{self.uid}:{field}")
+        return _open_with(self.cipher, sealed, f"{self.uid}:{field}")
 
     def seal_json(self, field: str, value: Any) -> bytes:
         return self.seal(field, json.dumps(value, ensure_ascii=False).encode())

@@ -15,14 +15,27 @@ if TYPE_CHECKING:
 else:
     from django.db import connection
 
-__all__ = ["connection", "current_tenant"]
+__all__ = ["connection", "current_schema_name", "current_tenant", "tenant_connection"]
+
+
+def tenant_connection() -> "DatabaseWrapper":
+    """The connection the tenant is selected on: ``connection`` itself, without the
+    cost of reaching it through Django's proxy (see wbs.db_backend.base)."""
+    from wbs.db_backend.base import selected_connection
+
+    return selected_connection() or connection
+
+
+def current_schema_name() -> str:
+    return str(tenant_connection().schema_name)
 
 
 def current_tenant() -> "Tenant":
     """The selected tenant as a model instance (schema_context selects only a name)."""
     from tenants.models import Tenant
 
-    tenant = getattr(connection, "tenant", None)
+    selected = tenant_connection()
+    tenant = getattr(selected, "tenant", None)
     if isinstance(tenant, Tenant):
         return tenant
-    return Tenant.objects.get(schema_name=connection.schema_name)
+    return Tenant.objects.get(schema_name=selected.schema_name)

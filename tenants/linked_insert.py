@@ -19,9 +19,13 @@ Rows are given as column values, not model instances: building four instances
 (a case has 27 fields) cost more than the rest of the statement's preparation.
 A column left out takes its field's default, as ``Model()`` would give it, or
 the current time for ``auto_now``/``auto_now_add`` ones, as ``save()`` would;
-model signals are not sent. The statement's text is
-kept per shape (which rows, which columns are NULL, empty or parameters), so the
-same text object is executed again and psycopg keeps its parameter dumpers.
+model signals are not sent.
+
+What only depends on which columns a row is given (its plan: the constant
+defaults of the others, written into the statement) is worked out once, so
+each insert only converts the given values. The statement's text is kept too,
+so the very same text object is executed again and psycopg keeps its parameter
+dumpers.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from django.db import connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import (
     BinaryField,
     BooleanField,
@@ -47,7 +51,7 @@ from django.db.models import (
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
-from tenants.db import connection
+from tenants.db import tenant_connection
 
 
 class PreconditionFailed(Exception):
@@ -67,20 +71,41 @@ class NewRow:
 @dataclass(frozen=True)
 class _Column:
     model_field: models.Field[Any, Any]
-    name: str
     quoted: str
     placeholder: str  # a typed parameter: "%s::uuid"
-    primary_key: bool
     plain_types: frozenset[type]  # values of these types go to psycopg as they are
-    default: Callable[[], Any] | None  # None: the constant below
-    constant_default: Any
+
+    def value_for_database(self, value: Any, db: Any) -> Any:
+        if value is None or (
+            type(value) in self.plain_types and not (type(value) is datetime and value.tzinfo is None)
+        ):
+            return value
+        return self.model_field.get_db_prep_save(value, db)
 
 
-@dataclass(frozen=True)
-class _Layout:
+@dataclass(frozen=True, eq=False)
+class _RowPlan:
+    """How a row of one model is written, given values for these columns and links for those."""
+
     table: str
-    columns: tuple[_Column, ...]
     pk_column: str
+    given: tuple[_Column, ...]  # in the order of the row's values
+    made: tuple[tuple[_Column, Callable[[], Any]], ...]  # left out, a new default each time (now)
+    fixed_columns: tuple[str, ...]  # left out, a constant default...
+    fixed_expressions: tuple[str, ...]  # ...written into the statement, or a placeholder for:
+    fixed_params: tuple[Any, ...]
+    link_columns: tuple[str, ...]  # in the order of the row's links
+
+    def sql(self, name: str, sources: list[str], linked: Sequence[str]) -> str:
+        columns = [column.quoted for column in self.given] + [column.quoted for column, _ in self.made]
+        expressions = [column.placeholder for column in self.given] + [c.placeholder for c, _ in self.made]
+        columns += [*self.fixed_columns, *self.link_columns]
+        expressions += [*self.fixed_expressions, *(f"{source}.id" for source in linked)]
+        from_clause = f" FROM {', '.join(sources)}" if sources else ""
+        return (
+            f"{name} AS (INSERT INTO {self.table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(expressions)}{from_clause} RETURNING {self.pk_column} AS id)"
+        )
 
 
 def _plain_types(model_field: models.Field[Any, Any]) -> frozenset[type]:
@@ -106,35 +131,6 @@ _PLAIN_VALUE_OF: tuple[tuple[type[models.Field[Any, Any]], type], ...] = (
     (ForeignKey, int),  # to an integer primary key
 )
 
-# How a column is written into the statement (one entry of a row's shape).
-_NULL, _EMPTY, _PARAMETER = "N", "E", "P"
-
-
-@cache
-def _layout(model: type[models.Model]) -> _Layout:
-    quote = connection.ops.quote_name
-    meta = model._meta
-    columns = []
-    for model_field in meta.concrete_fields:
-        db_type = str(model_field.db_type(connection))
-        # Typed, because a parameter in a SELECT list has no column to take its type
-        # from; text for character columns so that a length check still applies.
-        cast = "text" if db_type.startswith("varchar") else db_type
-        default = _default_maker(model_field)
-        columns.append(
-            _Column(
-                model_field=model_field,
-                name=model_field.column,
-                quoted=quote(model_field.column),
-                placeholder=f"%s::{cast}",
-                primary_key=model_field.primary_key,
-                plain_types=_plain_types(model_field),
-                default=default,
-                constant_default=model_field.get_default() if default is None else None,
-            )
-        )
-    return _Layout(quote(meta.db_table), tuple(columns), quote(meta.pk.column))
-
 
 def _default_maker(model_field: models.Field[Any, Any]) -> Callable[[], Any] | None:
     """What makes a left-out column's value each time, or None when its default is a constant."""
@@ -145,41 +141,87 @@ def _default_maker(model_field: models.Field[Any, Any]) -> Callable[[], Any] | N
     return None
 
 
+def _literal(value: Any) -> str | None:
+    """A constant as SQL text, for the few kinds that need no quoting; None for the rest."""
+    if value is None:
+        return "NULL"
+    if value == "" and isinstance(value, str):
+        return "''"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if type(value) is int:
+        return str(value)
+    return None
+
+
+@cache
+def _plan(model: type[models.Model], given: tuple[str, ...], links: tuple[str, ...]) -> _RowPlan:
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    meta = model._meta
+    by_column = {model_field.column: model_field for model_field in meta.concrete_fields}
+    unknown = set(given) - set(by_column)
+    twice = set(given) & set(links)
+    if unknown or twice:
+        raise ValueError(f"{meta.label}: unknown columns {sorted(unknown)}, given and linked {sorted(twice)}")
+
+    def column(model_field: models.Field[Any, Any]) -> _Column:
+        db_type = str(model_field.db_type(db))
+        # Typed, because a parameter in a SELECT list has no column to take its type
+        # from; text for character columns so that a length check still applies.
+        cast = "text" if db_type.startswith("varchar") else db_type
+        return _Column(model_field, quote(model_field.column), f"%s::{cast}", _plain_types(model_field))
+
+    made: list[tuple[_Column, Callable[[], Any]]] = []
+    fixed_columns: list[str] = []
+    fixed_expressions: list[str] = []
+    fixed_params: list[Any] = []
+    for name, model_field in by_column.items():
+        if name in given or name in links:
+            continue
+        maker = _default_maker(model_field)
+        if maker is not None:
+            made.append((column(model_field), maker))
+            continue
+        value = model_field.get_default()
+        if model_field.primary_key and value is None:
+            continue  # the database numbers it
+        literal = _literal(value)
+        fixed_columns.append(quote(name))
+        if literal is None:
+            fixed_expressions.append(column(model_field).placeholder)
+            fixed_params.append(model_field.get_db_prep_save(value, db))
+        else:
+            fixed_expressions.append(literal)
+    return _RowPlan(
+        table=quote(meta.db_table),
+        pk_column=quote(meta.pk.column),
+        given=tuple(column(by_column[name]) for name in given),
+        made=tuple(made),
+        fixed_columns=tuple(fixed_columns),
+        fixed_expressions=tuple(fixed_expressions),
+        fixed_params=tuple(fixed_params),
+        link_columns=tuple(quote(name) for name in links),
+    )
+
+
 _statements: dict[tuple[Any, ...], str] = {}
 
 
 def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: Sequence[Any] = ()) -> None:
     """Insert ``rows`` in order in one statement; sets each row's ``pk``."""
-    db = connections[connection.alias]  # resolved once, not per field
+    db = tenant_connection()
     position = {id(row): index for index, row in enumerate(rows)}
     params: list[Any] = list(guard_params)
     shape: list[Any] = [guard_sql]
-    missing = object()
     for row in rows:
-        values, links = row.values, row.links
-        row_shape: list[Any] = [row.model]
-        for column in _layout(row.model).columns:
-            if column.name in links:
-                row_shape.append(position[id(links[column.name])])
-                continue
-            value = values.get(column.name, missing)
-            if value is missing:
-                value = column.constant_default if column.default is None else column.default()
-            if column.primary_key and value is None:
-                row_shape.append(None)  # the database numbers it
-                continue
-            if value is not None and (
-                type(value) not in column.plain_types or (type(value) is datetime and value.tzinfo is None)
-            ):
-                value = column.model_field.get_db_prep_save(value, db)
-            if value is None:
-                row_shape.append(_NULL)
-            elif value == "":
-                row_shape.append(_EMPTY)
-            else:
-                row_shape.append(_PARAMETER)
-                params.append(value)
-        shape.append(tuple(row_shape))
+        plan = _plan(row.model, tuple(row.values), tuple(row.links))
+        for column, value in zip(plan.given, row.values.values(), strict=True):
+            params.append(column.value_for_database(value, db))
+        for column, maker in plan.made:
+            params.append(column.value_for_database(maker(), db))
+        params.extend(plan.fixed_params)
+        shape.append((plan, tuple(position[id(target)] for target in row.links.values())))
     key = tuple(shape)
     statement = _statements.get(key)
     if statement is None:
@@ -189,7 +231,7 @@ def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: 
     # prepare; DB_PREPARED_STATEMENTS in settings lets psycopg prepare this one). A
     # tenant switch changes search_path, and PostgreSQL re-plans a cached statement
     # whenever search_path differs from the one it was planned under.
-    with connection.server_binding_cursor() as cursor, db.wrap_database_errors:
+    with db.server_binding_cursor() as cursor, db.wrap_database_errors:
         cursor.execute(statement, params, prepare=True)
         ids = cursor.fetchone()
     if ids is None:
@@ -199,32 +241,13 @@ def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: 
 
 
 def _statement_for(shape: tuple[Any, ...]) -> str:
-    """The statement text for one shape: the guard, then each row's model and columns."""
+    """The statement text for one shape: the guard, then each row's plan and links."""
     guard_sql, *row_shapes = shape
     ctes = [f"guard AS ({guard_sql})"] if guard_sql else []
     names = [f"row{index}" for index in range(len(row_shapes))]
-    for name, (model, *kinds) in zip(names, row_shapes, strict=True):
-        layout = _layout(model)
-        sources = ["guard"] if guard_sql else []
-        columns: list[str] = []
-        expressions: list[str] = []
-        for column, kind in zip(layout.columns, kinds, strict=True):
-            if kind is None:
-                continue
-            if isinstance(kind, int):
-                source = names[kind]
-                expressions.append(f"{source}.id")
-                if source not in sources:
-                    sources.append(source)
-            else:
-                # NULL and '' are written into the statement: fewer parameters keep it
-                # within the size psycopg caches the parsing of (50 parameters).
-                expressions.append({_NULL: "NULL", _EMPTY: "''"}.get(kind, column.placeholder))
-            columns.append(column.quoted)
-        source_clause = f" FROM {', '.join(sources)}" if sources else ""
-        ctes.append(
-            f"{name} AS (INSERT INTO {layout.table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(expressions)}{source_clause} RETURNING {layout.pk_column} AS id)"
-        )
+    for name, (plan, linked_positions) in zip(names, row_shapes, strict=True):
+        linked = [names[position] for position in linked_positions]
+        sources = (["guard"] if guard_sql else []) + list(dict.fromkeys(linked))
+        ctes.append(plan.sql(name, sources, linked))
     selected = ", ".join(f"{name}.id" for name in names)
     return f"WITH {', '.join(ctes)} SELECT {selected} FROM {', '.join(names)}"  # noqa: S608 - names from models

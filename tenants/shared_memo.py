@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
-from tenants.db import connection
+from tenants.db import connection, current_schema_name
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ tenant_rows: SharedMemo[Any] = SharedMemo("tenant-rows")
 
 def remembered_for_tenant(name: str, load: Callable[[], Value]) -> Value:
     """``load()`` for the current tenant, remembered until one of its rows changes."""
-    return tenant_rows.get((connection.schema_name, name), load)  # type: ignore[return-value]
+    return tenant_rows.get((current_schema_name(), name), load)  # type: ignore[return-value]
 
 
 def forget_tenant_rows_when_changed(*models: type[Model]) -> None:

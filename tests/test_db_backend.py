@@ -48,3 +48,27 @@ def test_a_connection_proven_a_moment_ago_is_not_health_checked_again(
         request(uses_database=True)
         assert checks == [True], "idle past the window: checked before use"
     db.close()
+
+
+def test_each_thread_reads_the_tenant_selected_on_its_own_connection(sulteng, sukabumi) -> None:
+    """The memos and the abuse counters key on tenant_connection()'s schema: a thread must
+    never see the tenant another thread selected."""
+    import threading
+
+    from tenants.db import connection, current_schema_name, current_tenant, tenant_connection
+
+    connection.set_tenant(sulteng)
+    seen: dict[str, Any] = {}
+
+    def another_request() -> None:
+        connection.set_tenant(sukabumi)
+        seen["schema"], seen["tenant"] = current_schema_name(), current_tenant()
+        seen["own connection"] = tenant_connection() is connections["default"]
+
+    thread = threading.Thread(target=another_request)
+    thread.start()
+    thread.join()
+
+    assert seen == {"schema": "sukabumi", "tenant": sukabumi, "own connection": True}
+    assert current_schema_name() == "sulteng" and current_tenant() == sulteng
+    assert tenant_connection() is connections["default"]

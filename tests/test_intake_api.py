@@ -140,7 +140,13 @@ def test_every_bad_report_gets_a_clear_400_and_stores_nothing(sukabumi, evidence
 
 @pytest.mark.parametrize(
     ("body", "content_type"),
-    [("{not json", "application/json"), ("[1, 2]", "application/json"), ("x=1", "text/plain")],
+    [
+        ("{not json", "application/json"),
+        ("[1, 2]", "application/json"),
+        ("x=1", "text/plain"),
+        (b'{"what": "\xff\xfe"}', "application/json"),  # not UTF-8
+        ('{"category": "pungli", "how_much": NaN}', "application/json"),  # not strict JSON
+    ],
 )
 def test_malformed_bodies_are_refused_without_a_5xx(sukabumi, body, content_type):
     before = footprint("sukabumi")

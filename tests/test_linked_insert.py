@@ -8,7 +8,7 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from casework.models import Case, CaseEvent, CaseState
+from casework.models import AuditEntry, Case, CaseEvent, CaseState
 from intake.models import Category, Report
 from tenants.db import connection
 from tenants.linked_insert import NewRow, PreconditionFailed, insert_linked
@@ -61,10 +61,34 @@ def test_linked_rows_are_written_with_their_links_and_defaults(in_sukabumi):
     assert event.created_at == datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 
 
-def test_each_shape_of_row_gets_its_own_statement(in_sukabumi):
-    """A column NULL in one report and filled in the next (and back) is written as sent."""
+def test_a_constant_default_that_is_not_plain_text_or_a_number_is_sent_as_a_parameter(in_sukabumi):
+    """AuditEntry.details defaults to an empty JSON object."""
+    report, case, _event = report_case_event("9" * 64)
+    entry = NewRow(
+        AuditEntry,
+        {"created_at": datetime(2026, 3, 2, tzinfo=UTC), "actor_label": "system", "action": "test"},
+        links={"case_id": case},
+    )
+
+    insert_linked([report, case, entry])
+
+    assert AuditEntry.objects.get(pk=entry.pk).details == {}
+
+
+def test_a_column_the_model_lacks_or_given_twice_is_refused_before_any_write(in_sukabumi):
+    before = Report.objects.count()
+    report, case, event = report_case_event("8" * 64)
+    with pytest.raises(ValueError, match="unknown columns \\['colour'\\]"):
+        insert_linked([report, NewRow(Case, {"colour": "red"}, links={"report_id": report})])
+    with pytest.raises(ValueError, match="given and linked \\['report_id'\\]"):
+        insert_linked([report, NewRow(Case, {"report_id": 1}, links={"report_id": report})])
+    assert Report.objects.count() == before
+
+
+def test_rows_given_different_columns_are_each_written_as_sent(in_sukabumi):
+    """A column left out of one report and given in the next (and back), or given as None."""
     with_identity = report_case_event("b" * 64, sealed_identity=b"who", how_much=500000)
-    without = report_case_event("c" * 64)
+    without = report_case_event("c" * 64, how_much=None)
     with_again = report_case_event("d" * 64, sealed_identity=b"who again")
 
     for rows in (with_identity, without, with_again):
