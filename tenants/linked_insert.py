@@ -217,7 +217,12 @@ def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: 
     for row in rows:
         plan = _plan(row.model, tuple(row.values), tuple(row.links))
         for column, value in zip(plan.given, row.values.values(), strict=True):
-            params.append(column.value_for_database(value, db))
+            # column.value_for_database(value, db), written out: it runs for every value.
+            kind = type(value)
+            if value is None or (kind in column.plain_types and (kind is not datetime or value.tzinfo)):
+                params.append(value)
+            else:
+                params.append(column.model_field.get_db_prep_save(value, db))
         for column, maker in plan.made:
             params.append(column.value_for_database(maker(), db))
         params.extend(plan.fixed_params)

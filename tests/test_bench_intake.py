@@ -43,6 +43,11 @@ def test_the_bench_measures_every_scenario_and_nothing_is_refused(
     targets = rows["targets"]
     assert targets["errors_total"] == 0
     assert targets["json_anonymous_vs_ceiling"] > 0 and targets["json_confidential_vs_ceiling"] > 0
+    for key in ("json_anonymous", "json_confidential"):
+        by_round = [float(value) for value in targets[f"{key}_vs_ceiling_by_round"].split(", ")]
+        assert len(by_round) == 2 and all(value > 0 for value in by_round)
+        lowest = targets[f"{key}_vs_ceiling_lowest_round"]
+        assert abs(lowest - min(by_round)) < 0.006  # the list is written to two places
     assert isinstance(targets["throughput_target_met"], bool) and isinstance(targets["p99_target_met"], bool)
 
 

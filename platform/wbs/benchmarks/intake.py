@@ -15,6 +15,9 @@ onboarded tenant whose submission limit is raised so that no 429 can occur.
   request as soon as the previous answer is read (closed loop), until the scenario's
   share of --requests is sent or its time cap passes. Latency runs from sending the
   request to reading the whole answer.
+- Requests: --requests per JSON scenario and for the ceiling (default 2400),
+  --multipart-requests for the photo scenario (default 800, at most --requests),
+  each split evenly over the rounds.
 - Scenarios, in alternating rounds whose order rotates, so that machine noise hits
   all of them alike:
   1. JSON, anonymous: POST /api/v1/intake/reports, every element of a report filled in.
@@ -32,7 +35,10 @@ onboarded tenant whose submission limit is raised so that no 429 can occur.
 - Reported per scenario: requests sent, errors (any non-2xx answer or failed
   connection), reports per second (2xx answers / wall time of the rounds), p50 and p99
   latency of the 2xx answers. Targets: JSON throughput >= 0.5 x the ceiling's, JSON
-  p99 <= 150 ms with 16 concurrent reporters.
+  p99 <= 150 ms with 16 concurrent reporters. The throughput ratio is also given
+  round by round (each JSON round against the ceiling's round of the same rotation,
+  run moments apart) with their median and lowest: a slow phase of the machine that
+  hits one round shows there instead of moving the whole figure.
 - Client, gunicorn, PostgreSQL and Redis all share this machine's cores.
 """
 
@@ -47,6 +53,7 @@ import random
 import runpy
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -77,6 +84,7 @@ BENCH_DATABASE_SUFFIX = "_bench_intake"
 BENCH_TENANT = "benchintake"
 GUNICORN_CONFIG = Path(settings.REPO_ROOT) / "infra" / "gunicorn.conf.py"
 REPORTS_PATH = "/api/v1/intake/reports"
+MULTIPART = "multipart_1mb_jpeg"
 BARE_PATH = "/bench/bare-insert"
 P99_TARGET_MS = 150.0
 TARGET_CONCURRENCY = 16
@@ -227,7 +235,7 @@ def scenarios(category: str, photo: bytes) -> list[Scenario]:
             "application/json",
         ),
         Scenario(
-            "multipart_1mb_jpeg",
+            MULTIPART,
             f"multipart report with a {len(photo) / 1e6:.2f} MB JPEG (POST {REPORTS_PATH})",
             REPORTS_PATH,
             form,
@@ -378,6 +386,7 @@ class Sample:
     stopped_by_time_cap: bool = False
     server_cpu_s: float = 0.0
     database_cpu_s: float | None = None
+    round_rates: list[float] = field(default_factory=list)  # 2xx answers per second, round by round
 
     @property
     def errors(self) -> int:
@@ -528,9 +537,15 @@ def scenario_row(scenario: Scenario, sample: Sample, concurrency: int) -> dict[s
 
 
 def run(
-    *, concurrency: int = 16, requests: int = 800, rounds: int = 5, max_seconds: float = 120
+    *,
+    concurrency: int = 16,
+    requests: int = 2400,
+    multipart_requests: int = 800,
+    rounds: int = 5,
+    max_seconds: float = 120,
 ) -> list[dict[str, Any]]:
-    rounds = max(1, min(rounds, requests))
+    multipart_requests = min(multipart_requests, requests)
+    rounds = max(1, min(rounds, multipart_requests))
     configuration = server_configuration()
     photo = photo_jpeg()
     workdir = Path(tempfile.mkdtemp(prefix="wbs-bench-intake-"))
@@ -568,14 +583,23 @@ def run(
         server.remove_evidence()
 
         load_before = os.getloadavg()[0]
-        for round_index, count in enumerate(shares(requests, rounds)):
+        counts = {
+            scenario.key: shares(multipart_requests if scenario.key == MULTIPART else requests, rounds)
+            for scenario in plan
+        }
+        for round_index in range(rounds):
             order = plan[round_index % len(plan) :] + plan[: round_index % len(plan)]
             for scenario in order:
                 sample = samples[scenario.key]
                 backends = database_backend_pids()
                 server_before = cpu_seconds(server.worker_pids)
                 database_before = cpu_seconds(backends) if backends is not None else {}
-                send(scenario, count, concurrency, sample, max_seconds / rounds)
+                answered_before, elapsed_before = len(sample.latencies_s), sample.elapsed_s
+                send(scenario, counts[scenario.key][round_index], concurrency, sample, max_seconds / rounds)
+                if sample.elapsed_s > elapsed_before:
+                    sample.round_rates.append(
+                        (len(sample.latencies_s) - answered_before) / (sample.elapsed_s - elapsed_before)
+                    )
                 sample.server_cpu_s += spent(server_before, cpu_seconds(server.worker_pids))
                 if backends is not None:
                     backends |= database_backend_pids() or set()
@@ -596,6 +620,7 @@ def run(
                 "profile": settings.PROFILE,
                 "concurrency": concurrency,
                 "requests_per_scenario": requests,
+                "multipart_requests": multipart_requests,
                 "rounds": rounds,
                 "time_cap_per_scenario_s": max_seconds,
                 "jpeg_bytes": len(photo),
@@ -606,7 +631,9 @@ def run(
             }
         ]
         rows += [scenario_row(scenario, samples[scenario.key], concurrency) for scenario in plan]
-        rows.append(targets(rows[1:], concurrency))
+        rows.append(
+            targets(rows[1:], concurrency, {key: sample.round_rates for key, sample in samples.items()})
+        )
         if any(row.get("errors") for row in rows[1:-1]) or warmup.errors:
             sys.stderr.write(f"errors during the bench; the server's log ends with:\n{server.log_tail()}\n")
         return rows
@@ -617,12 +644,21 @@ def run(
         restore()
 
 
-def targets(rows: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
+def targets(
+    rows: list[dict[str, Any]], concurrency: int, round_rates: dict[str, list[float]]
+) -> dict[str, Any]:
     by_key = {row["scenario"]: row for row in rows}
     ceiling = by_key["ceiling_bare_insert"]["reports_per_s"]
 
     def ratio(key: str) -> float:
         return by_key[key]["reports_per_s"] / ceiling if ceiling else 0.0
+
+    def round_ratios(key: str) -> list[float]:
+        return [
+            mine / base
+            for mine, base in zip(round_rates[key], round_rates["ceiling_bare_insert"], strict=False)
+            if base
+        ]
 
     def cpu_times_ceiling(key: str) -> float | None:
         mine = by_key[key]["server_cpu_ms_per_request"]
@@ -639,6 +675,15 @@ def targets(rows: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
         "multipart_vs_ceiling": ratio("multipart_1mb_jpeg"),
         "throughput_target": f"JSON reports/s >= {THROUGHPUT_TARGET} x ceiling",
         "throughput_target_met": min(ratio(key) for key in json_keys) >= THROUGHPUT_TARGET,
+        **{
+            f"{key}_vs_ceiling_by_round": ", ".join(f"{value:.2f}" for value in round_ratios(key))
+            for key in json_keys
+        },
+        **{
+            f"{key}_vs_ceiling_{name}": figure(round_ratios(key)) if round_ratios(key) else None
+            for key in json_keys
+            for name, figure in (("median_round", statistics.median), ("lowest_round", min))
+        },
         "json_anonymous_server_cpu_x_ceiling": cpu_times_ceiling("json_anonymous"),
         "json_confidential_server_cpu_x_ceiling": cpu_times_ceiling("json_confidential"),
         "multipart_server_cpu_x_ceiling": cpu_times_ceiling("multipart_1mb_jpeg"),

@@ -8,7 +8,7 @@ from wbs.benchmarks import casework, intake, tenancy
 from wbs.benchmarks.report import print_report
 
 SUITES = ["tenancy", "intake", "casework"]
-DEFAULT_REQUESTS = {"tenancy": 5000, "intake": 800, "casework": 1000}
+DEFAULT_REQUESTS = {"tenancy": 5000, "intake": 2400, "casework": 1000}
 
 
 class Command(BaseCommand):
@@ -25,7 +25,13 @@ class Command(BaseCommand):
             "--requests",
             type=int,
             default=None,
-            help="requests per round (tenancy, default 5000) or per scenario (intake, default 800)",
+            help="requests per round (tenancy, default 5000) or per JSON scenario and ceiling (intake, default 2400)",
+        )
+        parser.add_argument(
+            "--multipart-requests",
+            type=int,
+            default=800,
+            help="requests of the scenario with a photo, at most --requests (intake)",
         )
         parser.add_argument("--cases", type=int, default=100_000, help="cases in the tenant (casework)")
         parser.add_argument("--concurrency", type=int, default=16, help="concurrent reporters (intake)")
@@ -54,6 +60,7 @@ class Command(BaseCommand):
             rows = intake.run(
                 concurrency=options["concurrency"],
                 requests=requests,
+                multipart_requests=options["multipart_requests"],
                 rounds=options["rounds"],
                 max_seconds=options["max_seconds"],
             )
