@@ -76,9 +76,8 @@ class _Column:
     plain_types: frozenset[type]  # values of these types go to psycopg as they are
 
     def value_for_database(self, value: Any, db: Any) -> Any:
-        if value is None or (
-            type(value) in self.plain_types and not (type(value) is datetime and value.tzinfo is None)
-        ):
+        kind = type(value)
+        if value is None or (kind in self.plain_types and (kind is not datetime or value.tzinfo is not None)):
             return value
         return self.model_field.get_db_prep_save(value, db)
 
@@ -219,7 +218,9 @@ def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: 
         for column, value in zip(plan.given, row.values.values(), strict=True):
             # column.value_for_database(value, db), written out: it runs for every value.
             kind = type(value)
-            if value is None or (kind in column.plain_types and (kind is not datetime or value.tzinfo)):
+            if value is None or (
+                kind in column.plain_types and (kind is not datetime or value.tzinfo is not None)
+            ):
                 params.append(value)
             else:
                 params.append(column.model_field.get_db_prep_save(value, db))
@@ -236,7 +237,8 @@ def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: 
     # prepare; DB_PREPARED_STATEMENTS in settings lets psycopg prepare this one). A
     # tenant switch changes search_path, and PostgreSQL re-plans a cached statement
     # whenever search_path differs from the one it was planned under.
-    with db.server_binding_cursor() as cursor, db.wrap_database_errors:
+    cursor = db.server_binding_cursor()  # kept open for the connection's next arrival
+    with db.wrap_database_errors:
         cursor.execute(statement, params, prepare=True)
         ids = cursor.fetchone()
     if ids is None:

@@ -151,3 +151,15 @@ def test_the_kept_cursor_follows_the_selected_tenant(django_db_setup, django_db_
             assert cursor.fetchone() == (schema,)
         db.set_schema_to_public()
         db.close()
+
+
+def test_a_naive_datetime_goes_through_its_field_as_save_would_take_it(in_sukabumi):
+    """Only aware datetimes go to the database as they are; a naive one is read in the
+    project's time zone (Asia/Jakarta), with Django's warning."""
+    report, case, event = report_case_event("7" * 64)
+    event.values["created_at"] = datetime(2026, 3, 2, 8, 0)
+
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        insert_linked([report, case, event])
+
+    assert CaseEvent.objects.get(pk=event.pk).created_at == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

@@ -77,6 +77,8 @@ class DatabaseWrapper(TenantDatabaseWrapper):
     def server_binding_cursor(self) -> psycopg.Cursor[Any]:
         """A psycopg cursor that binds parameters on the server (and so can use prepared
         statements), on the selected tenant's schema, checked like Django's own cursors.
+        The same cursor each time while the connection lives: use it, do not close it
+        (a closed one is replaced).
 
         Django's cursors bind client-side; opening one just to get the search path set
         would cost a second cursor per statement."""
@@ -85,7 +87,7 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         self._used = True
         cursor = self._server_binding
         if cursor is None or cursor.connection is not self.connection or cursor.closed:
-            cursor = self._server_binding = _KeptCursor(self.connection)
+            cursor = self._server_binding = psycopg.Cursor(self.connection)
         with self.wrap_database_errors:
             self._handle_search_path(cursor)
         return cursor
@@ -101,10 +103,3 @@ _this_thread = threading.local()
 def selected_connection() -> DatabaseWrapper | None:
     """This thread's default connection, once it has one (WSGI threads: no event loop)."""
     return getattr(_this_thread, "connection", None)
-
-
-class _KeptCursor(psycopg.Cursor[Any]):
-    """A cursor that outlives ``with`` blocks: leaving one only drops the results."""
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self._reset()
