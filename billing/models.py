@@ -1,7 +1,9 @@
-"""Subscription plans a tenant is on (public schema). Metering and invoices
-build on this; onboarding puts every new tenant on the trial plan."""
+"""Plans, each tenant's subscription to one, and daily usage (public schema).
+Metering and invoices build on this; onboarding puts every new tenant on the
+trial plan (billing.provisioning)."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class Plan(models.Model):
@@ -23,6 +25,17 @@ def trial_plan() -> Plan:
         code=TRIAL_PLAN_CODE, defaults={"name": "Percobaan 90 hari", "staff_seats": 5, "storage_gib": 1}
     )
     return plan
+
+
+class Subscription(models.Model):
+    """The plan a tenant is on. Billing knows the tenant; the tenant knows nothing of billing."""
+
+    tenant = models.OneToOneField("tenants.Tenant", on_delete=models.CASCADE, related_name="subscription")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    started_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} on {self.plan_id}"
 
 
 class UsageSnapshot(models.Model):

@@ -16,13 +16,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from casework.models import Case
-from wbs.accounts.models import StaffRole
+from tenants.accounts.models import StaffRole
+from tenants.accounts.permissions import CORE_PERMISSIONS, Permission
 
 R = StaffRole
 HANDLERS = frozenset({R.INTAKE_OFFICER, R.INVESTIGATOR, R.SUPERVISOR})
 
-# action -> roles allowed to do it (a person may hold several roles)
-PERMISSIONS: dict[str, frozenset[str]] = {
+# Casework's actions and the roles allowed each (a person may hold several roles).
+_CASEWORK_ACTIONS: dict[str, frozenset[str]] = {
     "view_cases": HANDLERS,
     "view_statistics": HANDLERS | {R.AUDITOR, R.ADMINISTRATOR},
     "record_offline_report": frozenset({R.INTAKE_OFFICER, R.SUPERVISOR}),
@@ -36,34 +37,24 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "decide_identity": frozenset({R.IDENTITY_CUSTODIAN}),
     "export_case_list": frozenset({R.SUPERVISOR, R.AUDITOR}),
     "export_case_summary": HANDLERS,
-    "view_audit_trail": frozenset({R.ADMINISTRATOR, R.AUDITOR}),
-    "manage_settings": frozenset({R.ADMINISTRATOR}),
     "request_early_deletion": frozenset({R.ADMINISTRATOR}),
     "approve_early_deletion": frozenset({R.ADMINISTRATOR}),
     "forward_case": frozenset({R.SUPERVISOR}),
 }
-
-
-class NotAllowed(PermissionError):
-    def __init__(self, action: str, allowed: frozenset[str] | None = None):
-        self.action = action
-        roles = ", ".join(sorted(allowed if allowed is not None else PERMISSIONS.get(action, frozenset())))
-        super().__init__(f"Tindakan ini memerlukan peran: {roles}. / This needs one of these roles: {roles}.")
-
-
-def roles_of(user: Any) -> set[str]:
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return set()
-    return set(getattr(user, "roles", ()) or ())
+# Every action a casework page or service checks, the core's own included (settings,
+# staff, the audit trail), by name.
+PERMISSIONS: dict[str, Permission] = {
+    **{name: Permission(name, roles) for name, roles in _CASEWORK_ACTIONS.items()},
+    **{permission.name: permission for permission in CORE_PERMISSIONS},
+}
 
 
 def can(user: Any, action: str) -> bool:
-    return bool(roles_of(user) & PERMISSIONS[action])
+    return PERMISSIONS[action].allows(user)
 
 
 def require(user: Any, action: str) -> None:
-    if not can(user, action):
-        raise NotAllowed(action)
+    PERMISSIONS[action].require(user)
 
 
 def visible_cases(user: Any) -> QuerySet[Case]:

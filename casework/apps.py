@@ -6,10 +6,9 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework"
 
     def ready(self) -> None:
-        # Retention starts when a case closes (a pre_save signal); importing it
-        # also registers its beat tasks with Celery.
-        from casework import retention  # noqa: F401
         from casework.models import DeadlinePolicy
         from tenants.shared_memo import forget_tenant_rows_when_changed
 
+        # Read on every report's arrival and remembered per process (tenants.shared_memo):
+        # a cache, dropped on any change to the row, not a business side effect.
         forget_tenant_rows_when_changed(DeadlinePolicy)

@@ -96,7 +96,7 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
-def _policy() -> DeadlinePolicy:
+def current_policy() -> DeadlinePolicy:
     return remembered_for_tenant(
         "deadline-policy", lambda: DeadlinePolicy.objects.order_by("pk").first() or DeadlinePolicy()
     )
@@ -114,7 +114,7 @@ def refresh_next_due(case: Case) -> None:
 
 def new_case_dues(received_on: date) -> dict[str, date]:
     """The due dates of a case received on ``received_on`` (and the earliest, ``next_due``)."""
-    policy = _policy()
+    policy = current_policy()
     dues = {
         "acknowledge_due": add_working_days(received_on, policy.acknowledge_days),
         "verification_due": add_working_days(received_on, policy.verification_days),
@@ -158,7 +158,7 @@ def after_transition(case: Case, *, from_state: str, to_state: str, today: date)
 
     if from_state in _FINISHED_STATES and to_state not in _FINISHED_STATES:
         # Reopened on the reporter's objection: fresh periods to answer and conclude again.
-        policy = _policy()
+        policy = current_policy()
         case.concluded_on = case.answered_on = case.closed_on = None
         case.answer_due = add_working_days(today, policy.answer_days)
         case.conclude_due = add_working_days(today, policy.conclude_days)

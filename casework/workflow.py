@@ -5,8 +5,8 @@
     concluded/closed -> desk review again on the reporter's objection (reopen)
 
 Each transition says who may make it, what it needs, and what the reporter is
-told. Every transition runs in one transaction with its timeline event and
-audit entry.
+told; ``casework.services.transitions.case_transition`` makes one, in one
+transaction with its timeline event and audit entry.
 """
 
 from __future__ import annotations
@@ -14,19 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from casework import deadlines
-from casework.access import NotAllowed, roles_of
-from casework.audit import audit_record
-from casework.models import Case, CaseEvent, CaseState, Outcome, ReporterNotice
-from intake.encryption import report_key
-from intake.mailbox import message_to_reporter
-from intake.report_input import ReportInvalid
-from tenants.clock import tenant_today
+from casework.models import Case, CaseState, ReporterNotice
+from tenants.accounts.models import StaffRole
+from tenants.accounts.permissions import roles_of
 from tenants.db import current_tenant
-from wbs.accounts.models import StaffRole
 
 S = CaseState
 R = StaffRole
@@ -149,75 +142,3 @@ def reporter_notice(transition: str) -> str:
     stored = ReporterNotice.objects.filter(transition=transition).first()
     body_id, body_en = (stored.body_id, stored.body_en) if stored else DEFAULT_NOTICES[transition]
     return body_en if current_tenant().default_language == "en" else body_id
-
-
-def case_transition(
-    *,
-    case: Case,
-    actor: Any,
-    transition: str,
-    message: str = "",
-    outcome: str = "",
-    summary: str = "",
-) -> Case:
-    """Move a case along the workflow, or raise NotAllowed / ReportInvalid saying why not."""
-    step = TRANSITIONS.get(transition)
-    if step is None:
-        raise ReportInvalid({"transition": f"Langkah tidak dikenal: {transition}. / Unknown transition."})
-    if not roles_of(actor) & step.roles:
-        raise NotAllowed(f"transition:{transition}", step.roles)
-    errors: dict[str, str] = {}
-    if case.state not in step.sources:
-        errors["transition"] = (
-            f"Tidak dapat '{step.label}' dari status '{case.get_state_display()}'. "
-            f"/ Not possible from state '{case.state}'."
-        )
-    if step.needs_message and not message.strip():
-        errors["message"] = "Tulis pesan untuk pelapor. / Write the message to the reporter."
-    if step.needs_outcome:
-        if outcome not in Outcome.values:
-            errors["outcome"] = f"Pilih hasil: {', '.join(Outcome.values)}. / Choose an outcome."
-        if not summary.strip():
-            errors["summary"] = "Tulis ringkasan hasil untuk pelapor. / Write a summary for the reporter."
-    if errors:
-        raise ReportInvalid(errors)
-
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.state not in step.sources:  # someone else moved it meanwhile
-            raise ReportInvalid({"transition": "Status kasus baru saja berubah. / The case just changed."})
-        from_state = case.state
-        to_state = step.target or case.state_before_pause or S.VERIFICATION
-        case.state = to_state
-        case.state_before_pause = from_state if to_state == S.CLARIFICATION else ""
-        if step.needs_outcome:
-            case.outcome = outcome
-            case.sealed_outcome_summary = report_key(case.report).seal(
-                "outcome-summary", summary.strip().encode()
-            )
-        if transition == "reopen":
-            case.reopened_count += 1
-            case.outcome = ""
-        deadlines.after_transition(case, from_state=from_state, to_state=to_state, today=tenant_today())
-        case.save()
-        CaseEvent.objects.create(
-            case=case,
-            kind=transition,
-            actor=actor,
-            from_state=from_state,
-            to_state=to_state,
-            detail=outcome if step.needs_outcome else "",
-        )
-        audit_record(
-            action=f"transition:{transition}",
-            actor=actor,
-            case_id=case.pk,
-            from_state=from_state,
-            to_state=to_state,
-            outcome=outcome,
-        )
-        if step.needs_message:
-            message_to_reporter(report=case.report, staff_user=actor, body=message)
-        elif step.notifies_reporter:
-            message_to_reporter(report=case.report, staff_user=actor, body=reporter_notice(transition))
-    return case

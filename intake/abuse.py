@@ -25,14 +25,9 @@ from django.core.cache import cache
 from django_redis import get_redis_connection
 
 from tenants.db import current_schema_name
+from tenants.errors import TooManyAttempts
 
 WINDOW_SECONDS = 600
-
-
-class TooManyAttempts(Exception):
-    def __init__(self, retry_after: int):
-        self.retry_after = retry_after
-        super().__init__(f"try again in {retry_after} s")
 
 
 def _window() -> tuple[int, int]:

@@ -22,7 +22,9 @@ from rest_framework.response import Response
 from rest_framework.utils import json as drf_json
 
 from intake import abuse
-from intake.mailbox import (
+from intake.models import ELEMENTS, Category, Report
+from intake.report_input import parse_report
+from intake.services.mailbox import (
     SESSION_LIFETIME,
     ReceiptRejected,
     mailbox_add_evidence,
@@ -31,10 +33,9 @@ from intake.mailbox import (
     mailbox_report,
     mailbox_view,
 )
-from intake.models import ELEMENTS, Category, Report
-from intake.report_input import ReportInvalid, parse_report
-from intake.reports import report_submit
-from tenants.api_scope import TenantScopedAPIView
+from intake.services.reports import report_submit
+from tenants.api_base import TenantScopedAPIView
+from tenants.errors import InvalidInput
 
 # --- Documentation shapes (validation itself is intake.report_input, shared with the pages) ---
 
@@ -210,7 +211,7 @@ class ReportsView(IntakeView):
         try:
             draft = parse_report(request.data)
             submitted = report_submit(draft=draft, files=request.FILES.getlist("evidence"))
-        except ReportInvalid as error:
+        except InvalidInput as error:
             return invalid(error.errors)
         except abuse.TooManyAttempts as error:
             return too_many(error)
@@ -319,7 +320,7 @@ class MessagesView(ReporterSessionView):
                 body=body if isinstance(body, str) else "",
                 files=request.FILES.getlist("evidence"),
             )
-        except ReportInvalid as error:
+        except InvalidInput as error:
             return invalid(error.errors)
         return Response(
             mailbox_view(reporter_report(request)).messages[-1].__dict__, status=status.HTTP_201_CREATED
@@ -345,6 +346,6 @@ class AttachmentsView(ReporterSessionView):
             stored = mailbox_add_evidence(
                 report=reporter_report(request), files=request.FILES.getlist("evidence")
             )
-        except ReportInvalid as error:
+        except InvalidInput as error:
             return invalid(error.errors)
         return Response({"stored": len(stored)}, status=status.HTTP_201_CREATED)

@@ -28,13 +28,14 @@ from django.db import IntegrityError, transaction
 
 from intake.models import KeyPurpose, Report, TenantKey
 from tenants.db import connection
+from tenants.errors import ContentGone
 from tenants.shared_memo import remembered_for_tenant
 
 FORMAT_VERSION = b"\x01"
 NONCE_BYTES = 12
 
 
-class KeyUnavailable(RuntimeError):
+class KeyUnavailable(ContentGone):
     """The key needed to open a value is gone (shredded) or cannot be unwrapped."""
 
 
@@ -243,11 +244,15 @@ class ReportKey:
         return json.loads(self.open(field, sealed))
 
 
-def new_report_key(uid: str) -> tuple[ReportKey, int, bytes]:
-    """A fresh report key, with the tenant key version and the wrapped form to store."""
+def new_report_key(uid: str) -> ReportKey:
+    """A fresh report key (wrap it with ``wrap_report_key`` to store it)."""
+    return ReportKey(uid, AESGCM.generate_key(bit_length=256))
+
+
+def wrap_report_key(key: ReportKey) -> tuple[int, bytes]:
+    """The tenant's current data key version and the report key wrapped by it."""
     version, data_key = current_tenant_key(KeyPurpose.DATA)
-    key = AESGCM.generate_key(bit_length=256)
-    return ReportKey(uid, key), version, seal(data_key, key, context=f"report:{uid}")
+    return version, seal(data_key, key.key, context=f"report:{key.uid}")
 
 
 def report_key(report: Report) -> ReportKey:
@@ -269,7 +274,7 @@ def rotate_tenant_data_key() -> int:
     """
     with transaction.atomic():
         # New reports wait until the re-wrap commits, then see that the old version is
-        # gone and seal again under the new one (intake.reports._write_report).
+        # gone and seal again under the new one (intake.services.reports._write_report).
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE intake_report IN SHARE ROW EXCLUSIVE MODE")
         old_rows = list(TenantKey.objects.select_for_update().filter(purpose=KeyPurpose.DATA))

@@ -12,9 +12,13 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework.models import DeadlinePolicy
 from intake import abuse
-from intake.mailbox import (
+from intake.case_handling import case_handling
+from intake.models import ELEMENTS, Category, IdentityMode, ReporterRelation
+from intake.receipt_slip import receipt_slip_pdf
+from intake.receipts import normalise
+from intake.report_input import parse_report, present_elements
+from intake.services.mailbox import (
     SESSION_LIFETIME,
     ReceiptRejected,
     mailbox_add_evidence,
@@ -24,11 +28,8 @@ from intake.mailbox import (
     mailbox_report,
     mailbox_view,
 )
-from intake.models import ELEMENTS, Category, IdentityMode, ReporterRelation
-from intake.receipt_slip import receipt_slip_pdf
-from intake.receipts import normalise
-from intake.report_input import ReportInvalid, parse_report, present_elements
-from intake.reports import report_submit
+from intake.services.reports import report_submit
+from tenants.errors import InvalidInput
 
 MAILBOX_COOKIE = "wbs_mailbox"
 PARTY_ROWS = 3
@@ -61,7 +62,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/home.html",
-        {"welcome_text": tenant.welcome_text(_language()), "deadlines": DeadlinePolicy.objects.first()},
+        {"welcome_text": tenant.welcome_text(_language()), "deadlines": case_handling().promised_working_days()},
     )
 
 
@@ -129,7 +130,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
     try:
         draft = parse_report(submission_from_form(request.POST))
         submitted = report_submit(draft=draft, files=request.FILES.getlist("evidence"))
-    except ReportInvalid as error:
+    except InvalidInput as error:
         return render(
             request, "intake/report_form.html", _form_context(request.POST, error.errors), status=400
         )
@@ -202,7 +203,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
                 mailbox_reply(
                     report=report, body=request.POST.get("body", ""), files=request.FILES.getlist("evidence")
                 )
-        except ReportInvalid as error:
+        except InvalidInput as error:
             errors = error.errors
         else:
             return redirect("mailbox")

@@ -2,7 +2,7 @@
 form page use the same rules and the same messages.
 
 Everything is checked before anything is written; a problem in any field makes
-``ReportInvalid`` with a message per field, in Bahasa Indonesia then English.
+``InvalidInput`` with a message per field, in Bahasa Indonesia then English.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from intake.models import ELEMENTS, Category, IdentityMode, ReporterRelation
+from tenants.errors import InvalidInput
 from tenants.shared_memo import remembered_for_tenant
 
 MAX_PARTIES = 10
@@ -48,12 +49,6 @@ KNOWN_FIELDS = frozenset(
         "consent_to_forward_identity",
     }
 )
-
-
-class ReportInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
 
 
 @dataclass
@@ -189,9 +184,9 @@ def active_categories() -> dict[str, Category]:
 
 
 def parse_report(data: Mapping[str, Any]) -> ReportDraft:
-    """Validate a submission; raise ``ReportInvalid`` listing every problem."""
+    """Validate a submission; raise ``InvalidInput`` listing every problem."""
     if not isinstance(data, Mapping):
-        raise ReportInvalid({"body": "Kirim satu objek JSON berisi kolom laporan. / Send one JSON object."})
+        raise InvalidInput({"body": "Kirim satu objek JSON berisi kolom laporan. / Send one JSON object."})
     errors: dict[str, str] = {}
     unknown = [str(key) for key in data if key not in KNOWN_FIELDS]
     if unknown:
@@ -229,7 +224,7 @@ def parse_report(data: Mapping[str, Any]) -> ReportDraft:
                 errors["notify_email"] = "Alamat email tidak valid. / Invalid email address."
 
     if errors or category is None:
-        raise ReportInvalid(errors)
+        raise InvalidInput(errors)
     return ReportDraft(
         category=category,
         narrative=narrative,

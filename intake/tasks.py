@@ -17,9 +17,9 @@ from django_tenants.utils import schema_context
 
 from intake.encryption import report_key
 from intake.models import Message, MessageAuthor, Report, ReporterSession
+from tenants.accounts.models import StaffRole, User
 from tenants.db import current_tenant
 from tenants.models import Tenant, TenantStatus
-from wbs.accounts.models import StaffRole, User
 
 DIGEST_SLOTS = 12  # five-minute slots in an hour
 DIGEST_ROLES = (StaffRole.INTAKE_OFFICER, StaffRole.SUPERVISOR)

@@ -8,8 +8,8 @@ wherever the tenant is selected or read.
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tenants.db_backend.base import DatabaseWrapper
     from tenants.models import Tenant
-    from wbs.db_backend.base import DatabaseWrapper
 
     connection: DatabaseWrapper
 else:
@@ -20,8 +20,8 @@ __all__ = ["connection", "current_schema_name", "current_tenant", "tenant_connec
 
 def tenant_connection() -> "DatabaseWrapper":
     """The connection the tenant is selected on: ``connection`` itself, without the
-    cost of reaching it through Django's proxy (see wbs.db_backend.base)."""
-    from wbs.db_backend.base import selected_connection
+    cost of reaching it through Django's proxy (see tenants.db_backend.base)."""
+    from tenants.db_backend.base import selected_connection
 
     return selected_connection() or connection
 

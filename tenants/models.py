@@ -47,7 +47,6 @@ class Tenant(TenantMixin):
     time_zone = models.CharField(max_length=32, choices=TimeZone.choices, default=TimeZone.WIB)
     default_language = models.CharField(max_length=2, choices=[("id", "Bahasa Indonesia"), ("en", "English")])
     status = models.CharField(max_length=16, choices=TenantStatus.choices, default=TenantStatus.TRIAL)
-    plan = models.ForeignKey("billing.Plan", null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Branding shown on the tenant's portal.

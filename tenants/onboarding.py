@@ -1,5 +1,6 @@
-"""Onboarding an inspectorate: its tenant row, domains, schema, defaults and
-first administrator, all in one transaction.
+"""Onboarding an inspectorate: its tenant row, domains, schema, first administrator
+and whatever each app provisions for it (its provisioning steps, which the platform
+lists: wbs.onboarding), all in one transaction.
 
 Every input is checked before anything is written; a failure part-way rolls
 back the rows and the schema together (PostgreSQL DDL is transactional), so a
@@ -9,7 +10,7 @@ failed onboarding leaves nothing behind.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -17,20 +18,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from billing.models import trial_plan
-from casework.models import DeadlinePolicy
-from intake.encryption import ensure_tenant_keys
-from intake.models import Category
+from tenants.accounts.models import Invitation, StaffRole, User
+from tenants.audit.trail import audit_record
+from tenants.branding import BRANDING_FIELDS, COLOR_PATTERN
 from tenants.db import connection
+from tenants.errors import InvalidInput
 from tenants.models import Domain, RegionKind, Tenant, TenantStatus, TimeZone
-from tenants.region_templates import DEADLINES_BY_REGION_KIND, categories_for
 from tenants.schema_migrations import existing_schemas
 from tenants.schema_template import create_schema_from_template, template_schema
-from wbs.accounts.models import Invitation, StaffRole, User
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]{2,39}$")
 HOSTNAME_PATTERN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 RESERVED_SLUGS = frozenset(
     {
         "public",
@@ -56,24 +54,6 @@ RESERVED_SLUGS = frozenset(
         "root",
     }
 )
-BRANDING_FIELDS = (
-    "primary_color",
-    "accent_color",
-    "welcome_text_id",
-    "welcome_text_en",
-    "address",
-    "phone",
-    "email",
-    "office_hours",
-)
-
-
-class OnboardingError(ValueError):
-    """Bad onboarding input: ``errors`` maps each field to what is wrong with it."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
 
 
 @dataclass
@@ -165,13 +145,20 @@ def _validate(application: TenantApplication) -> Tenant | None:
         elif name.endswith("_color") and not COLOR_PATTERN.match(value):
             errors[f"branding.{name}"] = "Use a colour like #0b5394."
     if errors:
-        raise OnboardingError(errors)
+        raise InvalidInput(errors)
     return parent
 
 
-def tenant_onboard(application: TenantApplication) -> OnboardingResult:
+# A step gets the new tenant (its schema selected) and what was asked for it.
+ProvisioningStep = Callable[[Tenant, "TenantApplication"], None]
+
+
+def create_tenant(
+    application: TenantApplication, *, provisioning: Sequence[ProvisioningStep]
+) -> OnboardingResult:
+    """Create the tenant and run every provisioning step, in one transaction; raises
+    InvalidInput (nothing written) for bad input."""
     parent = _validate(application)
-    plan = trial_plan()
     slug = application.slug
     try:
         with transaction.atomic():
@@ -184,7 +171,6 @@ def tenant_onboard(application: TenantApplication) -> OnboardingResult:
                 time_zone=application.time_zone,
                 default_language=application.default_language,
                 status=TenantStatus.TRIAL,
-                plan=plan,
                 **application.branding,
             )
             Domain.objects.bulk_create(
@@ -196,8 +182,6 @@ def tenant_onboard(application: TenantApplication) -> OnboardingResult:
             )
             create_schema_from_template(slug)
             connection.set_tenant(tenant)
-            _seed_tenant_defaults(application.region_kind)
-            ensure_tenant_keys()
             admin = User.objects.create_user(
                 username=application.admin_email.lower(),
                 email=application.admin_email.lower(),
@@ -206,25 +190,13 @@ def tenant_onboard(application: TenantApplication) -> OnboardingResult:
                 language=application.default_language,
             )
             _invitation, token = Invitation.issue(admin)
+            for step in provisioning:
+                step(tenant, application)
+            audit_record(action="tenant_created", actor="platform", administrator_id=admin.pk)
     finally:
         connection.set_schema_to_public()
     return OnboardingResult(
         tenant=tenant,
         admin=admin,
         invitation_url=tenant_url(primary_hostname(slug), f"/staff/invitation/{token}/"),
-    )
-
-
-def _seed_tenant_defaults(region_kind: str) -> None:
-    Category.objects.bulk_create(
-        Category(code=code, name_id=name_id, name_en=name_en, position=position)
-        for position, (code, name_id, name_en) in enumerate(categories_for(region_kind))
-    )
-    deadlines = DEADLINES_BY_REGION_KIND[region_kind]
-    DeadlinePolicy.objects.create(
-        acknowledge_days=deadlines.acknowledge_days,
-        verification_days=deadlines.verification_days,
-        answer_days=deadlines.answer_days,
-        conclude_days=deadlines.conclude_days,
-        close_after_answer_days=deadlines.close_after_answer_days,
     )

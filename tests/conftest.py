@@ -12,13 +12,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
 from intake import abuse
+from tenants.accounts.models import User
 from tenants.db import connection
 from tenants.models import Tenant
 from tenants.onboarding import primary_hostname
 from tenants.routing import directory
 from tenants.schema_template import refresh_template
-from tenants.seed_tenants import DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, ensure_demo_operator, seed_demo_tenants
-from wbs.accounts.models import User
+from wbs.demo.seed_tenants import DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, ensure_demo_operator, seed_demo_tenants
 
 
 @pytest.fixture(scope="session")

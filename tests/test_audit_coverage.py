@@ -6,7 +6,8 @@ import io
 
 from django_tenants.utils import schema_context
 
-from casework.models import AuditEntry, Case
+from casework.models import Case
+from tenants.audit.models import AuditEntry
 from tests.conftest import staff_client
 from tests.test_intake_api import FULL_REPORT, api, submit
 

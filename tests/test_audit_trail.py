@@ -14,15 +14,16 @@ from django.db import connections, transaction
 from django.db.utils import DatabaseError
 from django_tenants.utils import schema_context
 
-from casework.audit import ENTRY_HASH_SQL, GENESIS, audit_record, audit_verify
-from casework.cases import case_add_note, case_assign, case_exclude
-from casework.identity_custody import identity_decide, identity_request, identity_view
-from casework.models import AuditEntry, Case
-from casework.workflow import case_transition
+from casework.models import Case
+from casework.services.cases import case_add_note, case_assign, case_exclude
+from casework.services.identity import identity_decide, identity_request, identity_view
+from casework.services.transitions import case_transition
 from intake.report_input import parse_report
-from intake.reports import report_submit
+from intake.services.reports import report_submit
+from tenants.accounts.models import User
+from tenants.audit.models import AuditEntry
+from tenants.audit.trail import GENESIS, audit_record, audit_verify
 from tenants.db import connection
-from wbs.accounts.models import User
 
 TENANT = "sukabumi"
 NOTE = "Rahasia: terlapor pernah diperiksa tahun lalu."
@@ -69,9 +70,9 @@ def verify(slug: str = TENANT) -> tuple[str, CommandError | None]:
 def tamper(sql: str, params: list) -> None:
     """What only the database superuser could do: switch the append-only trigger off for one statement."""
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE casework_auditentry DISABLE TRIGGER USER")
+        cursor.execute("ALTER TABLE audit_entry DISABLE TRIGGER USER")
         cursor.execute(sql, params)
-        cursor.execute("ALTER TABLE casework_auditentry ENABLE TRIGGER USER")
+        cursor.execute("ALTER TABLE audit_entry ENABLE TRIGGER USER")
 
 
 def test_actions_write_chained_entries(sukabumi):
@@ -131,7 +132,7 @@ def test_the_database_refuses_delete_and_truncate(sukabumi):
             transaction.atomic(),
             connection.cursor() as cursor,
         ):
-            cursor.execute("TRUNCATE casework_auditentry")
+            cursor.execute("TRUNCATE audit_entry")
         assert AuditEntry.objects.count() == count
 
 
@@ -148,7 +149,7 @@ def test_verify_catches_an_edited_entry(sukabumi):
     with schema_context(TENANT):
         busy_case()
         edited = AuditEntry.objects.filter(action="assign").latest("id")
-        tamper("UPDATE casework_auditentry SET actor_label = %s WHERE id = %s", ["system", edited.pk])
+        tamper("UPDATE audit_entry SET actor_label = %s WHERE id = %s", ["system", edited.pk])
         assert AuditEntry.objects.get(pk=edited.pk).actor_label == "system"
     output, error = verify()
     assert error is not None and error.returncode == 1
@@ -161,7 +162,7 @@ def test_verify_catches_a_deleted_entry(sukabumi):
         busy_case()
         note = AuditEntry.objects.filter(action="note").latest("id")
         after = AuditEntry.objects.filter(id__gt=note.pk).earliest("id")
-        tamper("DELETE FROM casework_auditentry WHERE id = %s", [note.pk])
+        tamper("DELETE FROM audit_entry WHERE id = %s", [note.pk])
         assert not AuditEntry.objects.filter(pk=note.pk).exists()
     output, error = verify()
     assert error is not None and error.returncode == 1
@@ -175,8 +176,12 @@ def test_verify_catches_a_rewritten_hash_that_breaks_the_link(sukabumi):
         edited = AuditEntry.objects.filter(action="exclude").latest("id")
         following = AuditEntry.objects.filter(id__gt=edited.pk).earliest("id")
         # The forger edits the entry and recomputes its own hash with the trigger's formula.
-        tamper("UPDATE casework_auditentry SET action = 'note', details = '{}' WHERE id = %s", [edited.pk])
-        tamper(f"UPDATE casework_auditentry SET entry_hash = {ENTRY_HASH_SQL} WHERE id = %s", [edited.pk])
+        tamper("UPDATE audit_entry SET action = 'note', details = '{}' WHERE id = %s", [edited.pk])
+        tamper(
+            "UPDATE audit_entry SET entry_hash = audit_entry_hash(previous_hash, created_at, actor_id,"
+            " actor_label, action, case_id, details) WHERE id = %s",
+            [edited.pk],
+        )
         assert AuditEntry.objects.get(pk=edited.pk).entry_hash != following.previous_hash
     output, error = verify()
     assert error is not None
@@ -188,7 +193,7 @@ def test_verify_checks_only_the_named_tenant_and_knows_no_strangers(sukabumi, su
     with schema_context(TENANT):
         busy_case()
         first = AuditEntry.objects.earliest("id")
-        tamper("UPDATE casework_auditentry SET action = 'x' WHERE id = %s", [first.pk])
+        tamper("UPDATE audit_entry SET action = 'x' WHERE id = %s", [first.pk])
     output, error = verify("sulteng")
     assert error is None and output.startswith("sulteng:") and TENANT not in output
     assert verify(TENANT)[1] is not None

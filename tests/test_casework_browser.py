@@ -13,13 +13,14 @@ import pytest
 from django_tenants.utils import schema_context
 from playwright.sync_api import Browser, ViewportSize
 
-from casework.models import AuditEntry, Case, CaseState
+from casework.models import Case, CaseState
 from intake.models import Report
+from tenants.audit.models import AuditEntry
 from tenants.models import Tenant
-from tenants.seed_tenants import DEMO_PASSWORD
 from tests.conftest import authenticator_of, totp_code
 from tests.support.evidence import jpeg_with_gps
 from tests.support.live_server import chromium_browser, gunicorn_server
+from wbs.demo.seed_tenants import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

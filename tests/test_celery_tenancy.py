@@ -11,11 +11,11 @@ from django.conf import settings
 from django_tenants.utils import schema_context
 
 from billing.models import UsageSnapshot
-from billing.tasks import record_usage
+from tenants.task_queue import enqueue_on_commit
 from tests.support.live_server import database_url_of_tests
 from wbs.celery_app import app
 from wbs.local_services import celery_url_for
-from wbs.task_queue import enqueue_on_commit
+from wbs.metering import record_usage
 
 
 @pytest.fixture

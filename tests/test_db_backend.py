@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import connections
 
-from wbs.db_backend import base as backend
+from tenants.db_backend import base as backend
 
 
 def test_a_connection_proven_a_moment_ago_is_not_health_checked_again(

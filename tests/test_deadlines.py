@@ -286,6 +286,6 @@ def test_a_moment_earlier_both_tenants_agree_on_the_day(sulteng, sukabumi, monke
 
 def test_the_policy_is_read_from_the_tenant_schema(sulteng, sukabumi):
     with schema_context("sulteng"):
-        assert deadlines._policy().verification_days == 10
+        assert deadlines.current_policy().verification_days == 10
     with schema_context("sukabumi"):
-        assert deadlines._policy().verification_days == 5
+        assert deadlines.current_policy().verification_days == 5

@@ -9,9 +9,7 @@ import re
 import pytest
 from django_tenants.utils import schema_context
 
-from casework.identity_custody import identity_request
 from casework.models import (
-    AuditEntry,
     Case,
     CaseState,
     EarlyDeletionRequest,
@@ -19,9 +17,12 @@ from casework.models import (
     IdentityRequest,
     Outcome,
 )
+from casework.services.identity import identity_request
+from casework.services.transitions import case_transition
 from intake.models import Report
+from tenants.accounts.models import StaffRole, User
+from tenants.audit.models import AuditEntry
 from tenants.clock import tenant_today
-from tenants.seed_tenants import DEMO_PASSWORD
 from tests.support.casework import (
     DESCRIPTION,
     EMAIL,
@@ -33,7 +34,7 @@ from tests.support.casework import (
     new_case,
     staff_client_of,
 )
-from wbs.accounts.models import StaffRole, User
+from wbs.demo.seed_tenants import DEMO_PASSWORD
 
 REASON = "Perlu konfirmasi keterangan saksi kunci secara langsung."
 
@@ -46,11 +47,12 @@ def evidence_in_tmp(settings, tmp_path):
 def closed_case() -> Case:
     case = new_case()
     with schema_context(TENANT):
-        case.state = CaseState.CLOSED
+        case.state = CaseState.CONCLUDED
         case.outcome = Outcome.NOT_SUBSTANTIATED
-        case.closed_on = tenant_today()
+        case.concluded_on = tenant_today()
         case.save()
-        case.refresh_from_db()
+        # Closing through the workflow starts the retention clock.
+        case = case_transition(case=case, actor=User.objects.get(email=EMAIL["supervisor"]), transition="close")
         assert case.retain_until is not None
     return case
 

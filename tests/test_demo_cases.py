@@ -4,11 +4,11 @@ through the real intake and workflow, seeded once, with a receipt that works."""
 import pytest
 from django_tenants.utils import schema_context
 
-from casework.demo_cases import seed_demo_cases
 from casework.models import Case, CaseState, Exclusion, IdentityRequest, InternalNote, Outcome
 from intake.encryption import report_key
-from intake.mailbox import mailbox_open
 from intake.models import Channel, IdentityMode, Message, MessageAuthor, Report
+from intake.services.mailbox import mailbox_open
+from wbs.demo.demo_cases import seed_demo_cases
 
 
 @pytest.fixture(autouse=True)

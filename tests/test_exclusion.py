@@ -18,15 +18,17 @@ from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
 from casework.access import case_for, visible_cases
-from casework.cases import case_assign, case_exclude
-from casework.models import AuditEntry, Case, CaseEvent, Exclusion, InternalNote
+from casework.models import Case, CaseEvent, Exclusion, InternalNote
+from casework.services.cases import case_assign, case_exclude
 from intake.models import Message
-from intake.report_input import ReportInvalid, parse_report
-from intake.reports import report_submit
+from intake.report_input import parse_report
+from intake.services.reports import report_submit
+from tenants.accounts.models import User
+from tenants.audit.models import AuditEntry
+from tenants.errors import InvalidInput
 from tenants.onboarding import primary_hostname
-from tenants.seed_tenants import DEMO_PASSWORD
 from tests.conftest import staff_client
-from wbs.accounts.models import User
+from wbs.demo.seed_tenants import DEMO_PASSWORD
 
 TENANT = "sukabumi"
 SUPERVISOR = "inspektur@sukabumi.example"
@@ -190,7 +192,7 @@ def test_an_excluded_person_cannot_be_given_the_case(world, email):
     with schema_context(TENANT):
         supervisor = User.objects.get(email=SUPERVISOR)
         person = User.objects.get(email=email)
-        with pytest.raises(ReportInvalid) as refused:
+        with pytest.raises(InvalidInput) as refused:
             case_assign(case=world.hidden, actor=supervisor, assignee_id=person.pk, reason="coba")
         assert "assignee" in refused.value.errors
         assert Case.objects.get(pk=world.hidden.pk).assignee_id is None

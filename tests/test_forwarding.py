@@ -11,22 +11,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from casework import forwarding
-from casework.access import NotAllowed
-from casework.audit import audit_verify
-from casework.forwarding import case_forward
-from casework.models import AuditEntry, Case, CaseEvent, CaseState, InternalNote, Outcome
-from casework.workflow import case_transition
+from casework.models import Case, CaseEvent, CaseState, InternalNote, Outcome
+from casework.services import forwarding
+from casework.services.forwarding import case_forward
+from casework.services.transitions import case_transition
 from intake.encryption import report_key
-from intake.evidence import read_evidence
+from intake.evidence_storage import read_evidence
 from intake.models import Attachment, Channel, IdentityMode, Message, Report
-from intake.report_input import ReportInvalid, parse_report
-from intake.reports import report_submit
+from intake.report_input import parse_report
+from intake.services.reports import report_submit
+from tenants.accounts.models import User
+from tenants.audit.models import AuditEntry
+from tenants.audit.trail import audit_verify
 from tenants.clock import tenant_today
+from tenants.errors import InvalidInput, NotAllowed
 from tenants.models import Tenant
 from tenants.onboarding import primary_hostname
 from tests.support.evidence import pdf_with_author
-from wbs.accounts.models import User
 
 REPORT = {
     "category": "pungli",
@@ -94,11 +95,11 @@ def forward(case_id: int, email: str = "inspektur@sukabumi.example", **kwargs):
     with schema_context("sukabumi"):
         case = Case.objects.get(pk=case_id)
         return case_forward(
-            case,
-            User.objects.get(email=email),
-            arguments["to_tenant_slug"],
-            arguments["pass_fields"],
-            arguments["note"],
+            case=case,
+            actor=User.objects.get(email=email),
+            to_tenant_slug=arguments["to_tenant_slug"],
+            pass_fields=arguments["pass_fields"],
+            note=arguments["note"],
         )
 
 
@@ -184,7 +185,7 @@ def test_a_city_forwards_to_its_province_with_only_the_chosen_fields(
 def test_the_identity_goes_along_only_with_the_reporters_consent(sukabumi, sulteng, evidence_in_tmp):
     without_consent, _receipt = sukabumi_case(consent=False, with_file=False)
     before = footprint("sukabumi"), footprint("sulteng")
-    with pytest.raises(ReportInvalid) as refused:
+    with pytest.raises(InvalidInput) as refused:
         forward(without_consent, pass_fields={"what", "description", "identity"})
     assert "identity" in refused.value.errors
     assert (footprint("sukabumi"), footprint("sulteng")) == before
@@ -234,7 +235,7 @@ def test_a_refused_forward_writes_nothing_in_either_tenant(
     case_id, _receipt = sukabumi_case(consent=True)
     before = footprint("sukabumi"), footprint("sulteng")
     files_before = stored_files(evidence_in_tmp, "sukabumi")
-    with pytest.raises(ReportInvalid) as refused:
+    with pytest.raises(InvalidInput) as refused:
         forward(case_id, **arguments)
     assert field in refused.value.errors and len(refused.value.errors[field]) > 10
     assert (footprint("sukabumi"), footprint("sulteng")) == before
@@ -246,7 +247,7 @@ def test_a_case_already_concluded_cannot_be_forwarded(sukabumi, sulteng):
     case_id, _receipt = sukabumi_case(consent=False, with_file=False)
     forward(case_id)
     before = footprint("sukabumi"), footprint("sulteng")
-    with pytest.raises(ReportInvalid) as refused:
+    with pytest.raises(InvalidInput) as refused:
         forward(case_id)
     assert "case" in refused.value.errors
     assert (footprint("sukabumi"), footprint("sulteng")) == before
@@ -256,7 +257,7 @@ def test_a_failure_in_the_sending_half_undoes_the_receiving_half(sukabumi, sulte
     case_id, _receipt = sukabumi_case(consent=False)
     before = footprint("sukabumi"), footprint("sulteng")
     with (
-        mock.patch.object(forwarding, "message_to_reporter", side_effect=RuntimeError("mail server down")),
+        mock.patch.object(forwarding, "case_message_reporter", side_effect=RuntimeError("mail server down")),
         pytest.raises(RuntimeError),
     ):
         forward(case_id)
@@ -271,7 +272,7 @@ def test_a_receiving_tenant_that_no_longer_accepts_reports_is_refused(sukabumi, 
     case_id, _receipt = sukabumi_case(consent=False, with_file=False)
     Tenant.objects.filter(pk=sulteng.pk).update(status="suspended")
     before = footprint("sukabumi"), footprint("sulteng")
-    with pytest.raises(ReportInvalid) as refused:
+    with pytest.raises(InvalidInput) as refused:
         forward(case_id)
     assert "to_tenant" in refused.value.errors
     assert (footprint("sukabumi"), footprint("sulteng")) == before

@@ -12,20 +12,22 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
-from casework.access import NotAllowed, case_for_identity_custodian
-from casework.audit import audit_verify
-from casework.identity_custody import (
+from casework.access import case_for_identity_custodian
+from casework.models import Case, CaseEvent, Exclusion, IdentityRequest
+from casework.services.identity import (
     ACCESS_LIFETIME,
     identity_access_until,
     identity_decide,
     identity_request,
     identity_view,
 )
-from casework.models import AuditEntry, Case, CaseEvent, Exclusion, IdentityRequest
-from intake.report_input import ReportInvalid, parse_report
-from intake.reports import report_submit
+from intake.report_input import parse_report
+from intake.services.reports import report_submit
+from tenants.accounts.models import User
+from tenants.audit.models import AuditEntry
+from tenants.audit.trail import audit_verify
+from tenants.errors import InvalidInput, NotAllowed
 from tenants.onboarding import primary_hostname
-from wbs.accounts.models import User
 
 TENANT = "sukabumi"
 INVESTIGATOR = "pemeriksa@sukabumi.example"
@@ -78,7 +80,7 @@ def test_a_handler_asks_with_a_reason_and_it_is_recorded(case):
 @pytest.mark.parametrize("reason", ["", "   ", "perlu", "x" * 9])
 def test_a_request_needs_a_real_reason(case, reason):
     with schema_context(TENANT):
-        with pytest.raises(ReportInvalid) as refused:
+        with pytest.raises(InvalidInput) as refused:
             identity_request(case=case, actor=staff(INVESTIGATOR), reason=reason)
         assert "reason" in refused.value.errors
         assert not IdentityRequest.objects.filter(case=case).exists()
@@ -109,7 +111,7 @@ def test_anonymous_reports_refuse_requests(sukabumi):
     anonymous = new_case("anonymous")
     with schema_context(TENANT):
         assert anonymous.report.sealed_identity is None
-        with pytest.raises(ReportInvalid) as refused:
+        with pytest.raises(InvalidInput) as refused:
             identity_request(case=anonymous, actor=staff(INVESTIGATOR), reason=REASON)
         assert "case" in refused.value.errors
         assert not IdentityRequest.objects.filter(case=anonymous).exists()
@@ -158,7 +160,7 @@ def test_the_custodian_refuses(case):
         with pytest.raises(PermissionError):
             identity_view(case=case, actor=investigator)
         # A decision is final.
-        with pytest.raises(ReportInvalid):
+        with pytest.raises(InvalidInput):
             identity_decide(request=request, actor=staff(CUSTODIAN), approve=True)
         assert IdentityRequest.objects.get(pk=request.pk).status == "refused"
 
@@ -181,7 +183,7 @@ def test_the_requester_cannot_decide_their_own_request(case):
         )
         request = identity_request(case=case, actor=both, reason=REASON)
         for approve in (True, False):
-            with pytest.raises(ReportInvalid) as refused:
+            with pytest.raises(InvalidInput) as refused:
                 identity_decide(request=request, actor=both, approve=approve)
             assert "request" in refused.value.errors
         assert IdentityRequest.objects.get(pk=request.pk).status == "pending"

@@ -12,14 +12,14 @@ from django_tenants.utils import schema_context
 from PIL import Image
 
 from casework.models import Case, CaseState
+from casework.services.messages import case_message_reporter
 from intake import abuse
 from intake.encryption import report_key
-from intake.evidence import read_evidence
-from intake.mailbox import message_to_reporter
+from intake.evidence_storage import read_evidence
 from intake.models import Attachment, IntakeSettings, Message, Report
+from tenants.accounts.models import User
 from tenants.onboarding import primary_hostname
 from tests.support.evidence import GPS_IFD, executable_named_jpg, jpeg_with_gps, pdf_with_author
-from wbs.accounts.models import User
 
 RECEIPT_PATTERN = re.compile(r"^[2-9A-Z]{4}(-[2-9A-Z]{4}){4}$")
 
@@ -299,8 +299,10 @@ def test_mailbox_conversation_through_the_api(sukabumi, mailoutbox, django_captu
     receipt = submit(client, FULL_REPORT).json()["receipt"]
     with schema_context("sukabumi"), django_capture_on_commit_callbacks(execute=True):
         officer = User.objects.get(email="verifikator@sukabumi.example")
-        message_to_reporter(
-            report=Report.objects.get(), staff_user=officer, body="Mohon kirim foto kuitansi bila ada."
+        case_message_reporter(
+            case=Case.objects.get(report=Report.objects.get()),
+            actor=officer,
+            body="Mohon kirim foto kuitansi bila ada.",
         )
     token = open_session(client, receipt)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}

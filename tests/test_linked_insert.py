@@ -8,8 +8,9 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from casework.models import AuditEntry, Case, CaseEvent, CaseState
+from casework.models import Case, CaseEvent, CaseState
 from intake.models import Category, Report
+from tenants.audit.models import AuditEntry
 from tenants.db import connection
 from tenants.linked_insert import NewRow, PreconditionFailed, insert_linked
 

@@ -7,13 +7,15 @@ from django_tenants.utils import schema_context
 
 from casework.models import DeadlinePolicy
 from intake.models import Category
-from tenants import onboarding
+from tenants.accounts.models import User
 from tenants.db import connection
+from tenants.errors import InvalidInput
 from tenants.models import Domain, SchemaTemplate, Tenant
-from tenants.onboarding import OnboardingError, TenantApplication, tenant_onboard
+from tenants.onboarding import TenantApplication
 from tenants.schema_template import TemplateOutOfDate
 from tests.conftest import client_for, totp_code
-from wbs.accounts.models import User
+from wbs import onboarding as platform_onboarding
+from wbs.onboarding import tenant_onboard
 
 
 def bogor(**overrides: object) -> TenantApplication:
@@ -93,7 +95,7 @@ def test_onboarded_tenant_has_its_schema_defaults_and_a_working_invitation(sulte
 )
 def test_bad_onboarding_input_is_refused_and_creates_nothing(sukabumi, overrides, field, message):
     before = platform_footprint()
-    with pytest.raises(OnboardingError) as refused:
+    with pytest.raises(InvalidInput) as refused:
         tenant_onboard(bogor(**overrides))
     assert message in refused.value.errors[field]
     assert platform_footprint() == before
@@ -103,10 +105,11 @@ def test_bad_onboarding_input_is_refused_and_creates_nothing(sukabumi, overrides
 def test_a_failure_halfway_leaves_no_orphan_schema_or_row(monkeypatch):
     before = platform_footprint()
 
-    def crash(region_kind):
+    def crash(tenant, application):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(onboarding, "_seed_tenant_defaults", crash)
+    # The last app's provisioning fails, after the schema, the rows and the others' steps.
+    monkeypatch.setattr(platform_onboarding, "PROVISIONING", (*platform_onboarding.PROVISIONING, crash))
     with pytest.raises(RuntimeError):
         tenant_onboard(bogor())
     assert platform_footprint() == before

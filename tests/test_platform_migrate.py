@@ -8,8 +8,9 @@ from psycopg import sql
 
 from tenants.db import connection
 from tenants.models import Domain, Tenant
-from tenants.onboarding import TenantApplication, tenant_onboard
+from tenants.onboarding import TenantApplication
 from tenants.schema_migrations import migrate_tenant_schemas, schemas_needing_migration
+from wbs.onboarding import tenant_onboard
 
 
 def latest_migration(app: str = "casework") -> tuple[str, str, str]:

@@ -7,11 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from intake.mailbox import message_to_reporter
+from casework.models import Case
+from casework.services.messages import case_message_reporter
 from intake.models import Attachment, Message, Report
+from tenants.accounts.models import User
 from tenants.onboarding import primary_hostname
 from tests.support.evidence import executable_named_jpg, jpeg_with_gps
-from wbs.accounts.models import User
 
 FORM = {
     "category": "korupsi",
@@ -115,9 +116,9 @@ def test_follow_up_mailbox_reply_and_logout(sulteng):
     reporter = browser()
     receipt = receipt_on(reporter.post("/lapor/", FORM).content.decode())
     with schema_context("sulteng"):
-        message_to_reporter(
-            report=Report.objects.get(),
-            staff_user=User.objects.get(email="verifikator@sulteng.example"),
+        case_message_reporter(
+            case=Case.objects.get(report=Report.objects.get()),
+            actor=User.objects.get(email="verifikator@sulteng.example"),
             body="Apakah Anda punya salinan kontraknya?",
         )
 

@@ -10,22 +10,23 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from casework import reminders
+from casework import tasks as casework_tasks
 from casework.models import Case, CaseState, DeadlineReminder, Exclusion, Team
-from casework.reminders import (
+from casework.services import reminders
+from casework.services.reminders import (
     DEADLINE_LABELS,
     reminder_slot,
     reminders_run_now,
     send_deadline_reminders,
-    send_reminders_due,
 )
+from casework.tasks import send_reminders_due
 from intake.models import Channel
 from intake.report_input import parse_report
-from intake.reports import report_submit
+from intake.services.reports import report_submit
 from intake.tasks import DIGEST_SLOTS, digest_slot
+from tenants.accounts.models import StaffRole, User
 from tenants.db import connection
 from tenants.models import Tenant
-from wbs.accounts.models import StaffRole, User
 
 WHAT = "Pungutan liar di loket perizinan"
 DESCRIPTION = "Petugas meminta uang tunai Rp 750.000 agar berkas didahulukan."
@@ -365,7 +366,7 @@ def test_no_tenant_is_queued_before_seven_in_its_own_time_zone():
 def test_the_beat_task_queues_the_tenants_whose_slot_it_is(sulteng, sukabumi, monkeypatch):
     queued: list[str] = []
     monkeypatch.setattr(
-        reminders,
+        casework_tasks,
         "send_deadline_reminders",
         SimpleNamespace(delay=lambda: queued.append(connection.schema_name)),
     )

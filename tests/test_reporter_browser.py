@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 from django_tenants.utils import schema_context
 
-from intake.mailbox import message_to_reporter
+from casework.models import Case
+from casework.services.messages import case_message_reporter
 from intake.models import Attachment, Message, Report
+from tenants.accounts.models import User
 from tests.support.evidence import jpeg_with_gps
 from tests.support.live_server import chromium_browser, gunicorn_server
-from wbs.accounts.models import User
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -63,9 +64,9 @@ def test_a_reporter_on_a_phone_reports_returns_and_answers(portal_server, django
         with django_db_blocker.unblock(), schema_context("sukabumi"):
             report = Report.objects.get()
             assert Attachment.objects.filter(report=report).count() == 1
-            message_to_reporter(
-                report=report,
-                staff_user=User.objects.get(email="verifikator@sukabumi.example"),
+            case_message_reporter(
+                case=Case.objects.get(report=report),
+                actor=User.objects.get(email="verifikator@sukabumi.example"),
                 body="Terima kasih. Kapan tepatnya kejadian itu? Mohon sebutkan tanggalnya.",
             )
 

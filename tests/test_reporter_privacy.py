@@ -139,7 +139,8 @@ def test_a_full_reporter_session_leaves_no_trace_of_the_reporter(committed, ever
 
 
 def test_nothing_records_the_time_of_day_a_reporter_acted(sulteng):
-    from casework.models import AuditEntry, Case, CaseEvent
+    from casework.models import Case, CaseEvent
+    from tenants.audit.models import AuditEntry
 
     client = Client(HTTP_HOST=primary_hostname("sulteng"))
     receipt = client.post(

@@ -9,27 +9,28 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from casework.access import NotAllowed
-from casework.audit import audit_verify
-from casework.cases import case_add_note
-from casework.models import AuditEntry, Case, CaseState, EarlyDeletionRequest, InternalNote, RetentionPolicy
-from casework.retention import (
+from casework.models import Case, CaseState, EarlyDeletionRequest, InternalNote, RetentionPolicy
+from casework.services.cases import case_add_note
+from casework.services.retention import (
     case_approve_early_deletion,
     case_request_early_deletion,
     retention_end,
     shred_expired_cases,
-    shred_expired_cases_due,
 )
-from casework.workflow import case_transition
+from casework.services.transitions import case_transition
+from casework.tasks import shred_expired_cases_due
 from intake.encryption import KeyUnavailable, report_key
-from intake.mailbox import mailbox_reply
 from intake.models import Attachment, Message, Report
-from intake.report_input import ReportInvalid, parse_report
-from intake.reports import report_submit
+from intake.report_input import parse_report
+from intake.services.mailbox import mailbox_reply
+from intake.services.reports import report_submit
+from tenants.accounts.models import StaffRole, User
+from tenants.audit.models import AuditEntry
+from tenants.audit.trail import audit_verify
 from tenants.clock import tenant_today
+from tenants.errors import InvalidInput, NotAllowed
 from tenants.onboarding import primary_hostname
 from tests.support.evidence import pdf_with_author
-from wbs.accounts.models import StaffRole, User
 
 REPORT = {
     "category": "pungli",
@@ -227,25 +228,29 @@ def test_early_deletion_needs_two_different_administrators(
         supervisor = staff("inspektur@sukabumi.example")
 
         with pytest.raises(NotAllowed):
-            case_request_early_deletion(case, supervisor, "Laporan berisi data pribadi pihak ketiga.")
-        with pytest.raises(ReportInvalid) as no_request:
-            case_approve_early_deletion(case, second)
+            case_request_early_deletion(
+                case=case, actor=supervisor, reason="Laporan berisi data pribadi pihak ketiga."
+            )
+        with pytest.raises(InvalidInput) as no_request:
+            case_approve_early_deletion(case=case, actor=second)
         assert "case" in no_request.value.errors
-        with pytest.raises(ReportInvalid):
-            case_request_early_deletion(case, first, "")  # a reason is required
+        with pytest.raises(InvalidInput):
+            case_request_early_deletion(case=case, actor=first, reason="")  # a reason is required
 
-        request = case_request_early_deletion(case, first, "Laporan berisi data pribadi pihak ketiga.")
+        request = case_request_early_deletion(
+            case=case, actor=first, reason="Laporan berisi data pribadi pihak ketiga."
+        )
         assert request.requested_by == first
-        with pytest.raises(ReportInvalid) as same:
-            case_approve_early_deletion(case, first)
+        with pytest.raises(InvalidInput) as same:
+            case_approve_early_deletion(case=case, actor=first)
         assert "administrator lain" in same.value.errors["approver"]
         assert "different administrator" in same.value.errors["approver"]
         assert Case.objects.get(pk=case.pk).shredded_on is None
         with pytest.raises(NotAllowed):
-            case_approve_early_deletion(case, supervisor)
+            case_approve_early_deletion(case=case, actor=supervisor)
 
         with django_capture_on_commit_callbacks(execute=True):
-            shredded = case_approve_early_deletion(case, second)
+            shredded = case_approve_early_deletion(case=case, actor=second)
         assert shredded.shredded_on == tenant_today()
         assert shredded.retain_until is not None
         assert shredded.retain_until > tenant_today()  # destroyed before its time
@@ -261,15 +266,17 @@ def test_early_deletion_needs_two_different_administrators(
         assert ("shred", second.pk) in trail
         assert AuditEntry.objects.get(action="shred", case_id=case.pk).details["reason"] == "early_deletion"
         assert audit_verify()[1] == []
-        with pytest.raises(ReportInvalid):
-            case_request_early_deletion(case, first, "Sekali lagi, tolong dimusnahkan.")
+        with pytest.raises(InvalidInput):
+            case_request_early_deletion(case=case, actor=first, reason="Sekali lagi, tolong dimusnahkan.")
     assert stored_files(evidence_in_tmp) == []
 
 
 def test_only_a_closed_case_can_be_deleted_early(sukabumi):
     with schema_context("sukabumi"):
         case, _receipt = submitted_case(with_file=False)
-        with pytest.raises(ReportInvalid) as refused:
-            case_request_early_deletion(case, staff("admin@sukabumi.example"), "Laporan salah kirim.")
+        with pytest.raises(InvalidInput) as refused:
+            case_request_early_deletion(
+                case=case, actor=staff("admin@sukabumi.example"), reason="Laporan salah kirim."
+            )
         assert "closed" in refused.value.errors["case"]
         assert not EarlyDeletionRequest.objects.exists()

@@ -13,17 +13,20 @@ from django_tenants.utils import schema_context
 from PIL import Image
 
 from casework.deadlines import add_working_days
-from casework.models import AuditEntry, Case, DeadlinePolicy, ReporterNotice, RetentionPolicy
-from casework.workflow import DEFAULT_NOTICES, case_transition
+from casework.models import Case, DeadlinePolicy, ReporterNotice, RetentionPolicy
+from casework.services.transitions import case_transition
+from casework.workflow import DEFAULT_NOTICES
 from intake.encryption import report_key
 from intake.models import Category, IntakeSettings, Message
-from intake.report_input import ReportInvalid, parse_report
-from intake.reports import report_submit
+from intake.report_input import parse_report
+from intake.services.reports import report_submit
+from tenants.accounts.models import User
+from tenants.audit.models import AuditEntry
+from tenants.errors import InvalidInput
 from tenants.models import Tenant
 from tenants.shared_memo import tenant_rows
 from tests.conftest import client_for, staff_client
 from tests.support.evidence import jpeg_with_gps
-from wbs.accounts.models import User
 
 TENANT = "sukabumi"
 ADMIN = "admin@sukabumi.example"
@@ -201,7 +204,7 @@ def test_a_remembered_category_is_forgotten_when_an_administrator_deactivates_it
 
     assert admin.post(f"/staff/pengaturan/kategori/{pungli.pk}/", {"action": "deactivate"}).status_code == 302
 
-    with schema_context(TENANT), pytest.raises(ReportInvalid) as refused:
+    with schema_context(TENANT), pytest.raises(InvalidInput) as refused:
         parse_report(REPORT | {"category": "pungli"})
     assert "category" in refused.value.errors
 
@@ -399,7 +402,7 @@ def test_limits_and_retention_are_saved_and_enforced_by_intake(admin):
         assert limits.keep_original_evidence is True
         assert (limits.submissions_per_10_minutes, limits.receipt_failures_per_10_minutes) == (30, 20)
         assert RetentionPolicy.current().years_after_closure == 25
-    with pytest.raises(ReportInvalid) as refused:
+    with pytest.raises(InvalidInput) as refused:
         new_case(files=[("a.jpg", jpeg_with_gps()), ("b.jpg", jpeg_with_gps())])
     assert "Paling banyak 1 berkas" in str(refused.value.errors)
     assert new_case(files=[("a.jpg", jpeg_with_gps())]).pk

@@ -19,12 +19,13 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
-from casework.identity_custody import identity_decide
-from casework.models import AuditEntry, Case, CaseEvent, CaseState, IdentityRequest, InternalNote, Team
+from casework.models import Case, CaseEvent, CaseState, IdentityRequest, InternalNote, Team
+from casework.services.identity import identity_decide
 from intake.encryption import ReportKey, current_tenant_key, seal
 from intake.models import Attachment, Category, KeyPurpose, Message, Report
+from tenants.accounts.models import StaffRole, User
+from tenants.audit.models import AuditEntry
 from tenants.clock import tenant_today
-from tenants.seed_tenants import DEMO_PASSWORD
 from tests.conftest import client_for
 from tests.support.casework import (
     DESCRIPTION,
@@ -40,7 +41,7 @@ from tests.support.casework import (
     staff_client_of,
 )
 from tests.support.evidence import jpeg_with_gps
-from wbs.accounts.models import StaffRole, User
+from wbs.demo.seed_tenants import DEMO_PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -653,7 +654,7 @@ def queries_of(client: Client, url: str) -> int:
 
 def test_queue_and_case_pages_use_a_fixed_number_of_queries(sukabumi, monkeypatch):
     # The session's last-activity stamp is rewritten every half minute; keep that write out.
-    monkeypatch.setattr("casework.staff_auth.ACTIVITY_RESOLUTION_SECONDS", 24 * 3600)
+    monkeypatch.setattr("tenants.accounts.staff_sessions.ACTIVITY_RESOLUTION_SECONDS", 24 * 3600)
     case = new_case(files=[("foto.jpg", jpeg_with_gps())])
     supervisor = as_role("supervisor")
     supervisor.post(f"/staff/kasus/{case.pk}/catatan/", {"body": "Catatan pertama"})

@@ -13,9 +13,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
-from casework.staff_auth import LAST_ACTIVITY, SIGNED_IN_AT, base32_secret, otpauth_url, qr_svg
+from tenants.accounts.authenticator import base32_secret, otpauth_url, qr_svg
+from tenants.accounts.models import Invitation, User
+from tenants.accounts.staff_sessions import LAST_ACTIVITY, SIGNED_IN_AT
 from tests.conftest import authenticator_of, client_for, staff_client, totp_code
-from wbs.accounts.models import Invitation, User
 
 ADMIN = "admin@sukabumi.example"
 OFFICER = "verifikator@sukabumi.example"
@@ -330,7 +331,7 @@ def test_the_sign_in_steps_read_in_english(sukabumi):
 
 
 def test_an_administrator_resets_a_lost_authenticator_and_lifts_a_lock(sukabumi):
-    from casework.models import AuditEntry
+    from tenants.audit.models import AuditEntry
 
     with schema_context("sukabumi"):
         officer = User.objects.get(email="verifikator@sukabumi.example")

@@ -1,4 +1,4 @@
-"""Template helpers for the decision pages (casework.decision_pages)."""
+"""Template helpers for the decision pages (casework.pages.decisions)."""
 
 from __future__ import annotations
 

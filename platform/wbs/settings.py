@@ -52,9 +52,9 @@ SHARED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "wbs.accounts",
+    "tenants.accounts",
     "wbs.console",
-    "wbs",  # the platform's management commands (wbs migrate, demo, bench)
+    "wbs",  # the platform: composes the apps; management commands (wbs migrate, demo, bench)
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -63,7 +63,8 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "wbs.accounts",
+    "tenants.accounts",
+    "tenants.audit",
     "intake",
     "casework",
 ]
@@ -82,7 +83,7 @@ WBS_TEMPLATE_SCHEMA = "wbs_template"
 WBS_ROUTING_CACHE_SECONDS = env.int("WBS_ROUTING_CACHE_SECONDS", default=300)
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///wbs")}
-DATABASES["default"]["ENGINE"] = "wbs.db_backend"
+DATABASES["default"]["ENGINE"] = "tenants.db_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0 if PROFILE == "test" else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Let psycopg prepare the statements that ask for it: only a report's arrival does
@@ -107,7 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "casework.staff_auth.StaffSessionTimeoutMiddleware",
+    "tenants.accounts.staff_sessions.StaffSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -142,8 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "staff-login"
-# Staff sign in with a password and a TOTP code (casework/staff_auth.py). Failed
-# attempts lock the account (wbs.accounts.lockout), which is the only throttle:
+# Staff sign in with a password and a TOTP code (tenants/accounts/staff_sessions.py). Failed
+# attempts lock the account (tenants.accounts.lockout), which is the only throttle:
 # django-otp's own per-device delay would make a corrected typo look like a wrong code.
 OTP_TOTP_THROTTLE_FACTOR = 0
 
@@ -157,7 +158,7 @@ SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Staff sessions end at browser close, after 30 minutes without a request and, at
-# the latest, SESSION_COOKIE_AGE after signing in (casework.staff_auth).
+# the latest, SESSION_COOKIE_AGE after signing in (tenants.accounts.staff_sessions).
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 WBS_STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
@@ -255,11 +256,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "staff-digests": {"task": "intake.tasks.send_staff_digests_due", "schedule": 300.0},
-    "deadline-reminders": {"task": "casework.reminders.send_reminders_due", "schedule": 300.0},
-    "retention": {"task": "casework.retention.shred_expired_cases_due", "schedule": 3600.0},
+    "deadline-reminders": {"task": "casework.tasks.send_reminders_due", "schedule": 300.0},
+    "retention": {"task": "casework.tasks.shred_expired_cases_due", "schedule": 3600.0},
 }
 # Task modules not named tasks.py, which autodiscovery would miss.
-CELERY_IMPORTS = ["casework.reminders", "casework.retention"]
+CELERY_IMPORTS = ["wbs.metering"]
 # Uploads: form fields stay small; files are limited per tenant by the intake service.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
@@ -273,8 +274,8 @@ REST_FRAMEWORK = {
     ],
     # Staff on their tenant's host, signed in with both factors; endpoints for
     # reporters and operators name their own permissions.
-    "DEFAULT_PERMISSION_CLASSES": ["casework.staff_auth.IsVerifiedStaff"],
-    "EXCEPTION_HANDLER": "wbs.api_errors.exception_handler",
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.accounts.staff_sessions.IsVerifiedStaff"],
+    "EXCEPTION_HANDLER": "tenants.api_base.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     # Swagger UI from our own static files (no CDN), its init script a file (CSP allows no inline script).

@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 
 from casework.models import Case
 from intake.report_input import parse_report
-from intake.reports import report_submit
+from intake.services.reports import report_submit
 from tenants.models import Tenant
 from tests.conftest import staff_client
 

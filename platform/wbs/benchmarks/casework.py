@@ -54,16 +54,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
 from casework.models import Case, CaseState, Exclusion, Outcome
-from casework.retention import retention_end
-from casework.staff_auth import LAST_ACTIVITY, SIGNED_IN_AT
-from intake.encryption import new_report_key
+from casework.services.retention import retention_end
+from intake.encryption import new_report_key, wrap_report_key
 from intake.models import Category, Channel, IdentityMode, ReporterRelation
 from tenants import db as tenant_db
+from tenants.accounts.models import StaffRole, User
+from tenants.accounts.staff_sessions import LAST_ACTIVITY, SIGNED_IN_AT
 from tenants.clock import tenant_today
-from tenants.onboarding import primary_hostname, tenant_onboard
-from wbs.accounts.models import StaffRole, User
+from tenants.onboarding import primary_hostname
 from wbs.benchmarks import tenancy
 from wbs.benchmarks.report import percentile
+from wbs.onboarding import tenant_onboard
 
 BENCH_TENANT = "benchcases"
 HANDLERS = 20
@@ -254,7 +255,8 @@ def build_cases(count: int, *, seed: int = 2026) -> dict[str, Any]:
         today = tenant_today()
         # One report key, one sealed narrative, shared by every row.
         sample_uid = str(uuid.uuid4())
-        key, key_version, wrapped = new_report_key(sample_uid)
+        key = new_report_key(sample_uid)
+        key_version, wrapped = wrap_report_key(key)
         narrative = key.seal_json(
             "narrative",
             {

@@ -73,12 +73,13 @@ from PIL import Image
 
 from intake.models import Category, IntakeSettings
 from tenants.db import connection
-from tenants.onboarding import primary_hostname, tenant_onboard
+from tenants.onboarding import primary_hostname
 from tenants.routing import directory
 from tenants.schema_template import refresh_template
 from wbs.benchmarks.report import percentile
 from wbs.benchmarks.tenancy import application, quietly
 from wbs.local_services import database_url_from
+from wbs.onboarding import tenant_onboard
 
 BENCH_DATABASE_SUFFIX = "_bench_intake"
 BENCH_TENANT = "benchintake"

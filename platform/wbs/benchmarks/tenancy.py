@@ -33,10 +33,11 @@ from psycopg import sql
 from tenants import onboarding
 from tenants.db import connection
 from tenants.models import Domain, Tenant
-from tenants.onboarding import TenantApplication, tenant_onboard
+from tenants.onboarding import TenantApplication
 from tenants.routing import directory
 from tenants.schema_template import refresh_template
 from wbs.benchmarks.report import median, timed
+from wbs.onboarding import tenant_onboard
 
 
 def application(slug: str) -> TenantApplication:

@@ -8,8 +8,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from tenants.errors import InvalidInput
 from tenants.models import RegionKind, Tenant, TimeZone
-from tenants.onboarding import BRANDING_FIELDS, OnboardingError, TenantApplication, tenant_onboard
+from tenants.onboarding import BRANDING_FIELDS, TenantApplication
+from wbs.onboarding import tenant_onboard
 
 
 class IsOperator(permissions.BasePermission):
@@ -81,7 +83,7 @@ class TenantViewSet(viewsets.ViewSet):
         data["parent_province"] = data.get("parent_province") or None
         try:
             result = tenant_onboard(TenantApplication(**data))
-        except OnboardingError as error:
+        except InvalidInput as error:
             return Response(
                 {"detail": "Onboarding refused; nothing was created.", "errors": error.errors},
                 status=status.HTTP_400_BAD_REQUEST,

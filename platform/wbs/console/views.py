@@ -12,9 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tenants.errors import InvalidInput
 from tenants.models import RegionKind, Tenant, TenantStatus, TimeZone
-from tenants.onboarding import OnboardingError, TenantApplication, tenant_onboard
-from tenants.tenant_admin import tenant_set_status
+from tenants.onboarding import TenantApplication
+from tenants.tenant_status import tenant_set_status
+from wbs.onboarding import tenant_onboard
 
 ViewFunction = Callable[..., HttpResponse]
 
@@ -43,7 +45,7 @@ def operator_logout(request: HttpRequest) -> HttpResponse:
 
 @operator_required
 def console_home(request: HttpRequest) -> HttpResponse:
-    tenants = Tenant.objects.select_related("parent_province", "plan").prefetch_related("domains")
+    tenants = Tenant.objects.select_related("parent_province").prefetch_related("domains")
     counts = {status: 0 for status in TenantStatus.values}
     for tenant in tenants:
         counts[tenant.status] += 1
@@ -87,7 +89,7 @@ def tenant_onboard_page(request: HttpRequest) -> HttpResponse:
         )
         try:
             result = tenant_onboard(application)
-        except OnboardingError as error:
+        except InvalidInput as error:
             for field_name, message in error.errors.items():
                 form.add_error(field_name if field_name in form.fields else None, message)
         else:
@@ -102,11 +104,13 @@ def tenant_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if tenant is None:
         raise Http404("No such tenant")
     if request.method == "POST":
-        status = request.POST.get("status", "")
-        if status not in TenantStatus.values:
+        try:
+            tenant = tenant_set_status(
+                tenant=tenant, status=request.POST.get("status", ""), actor=request.user
+            )
+        except InvalidInput:
             messages.error(request, "Status tidak dikenal.")
             return render(request, "console/tenant.html", {"tenant": tenant}, status=400)
-        tenant_set_status(tenant=tenant, status=status)
         messages.success(request, f"Status {tenant.short_name} sekarang: {tenant.get_status_display()}.")
         return redirect("console-tenant", slug=slug)
     return render(request, "console/tenant.html", {"tenant": tenant, "statuses": TenantStatus.choices})

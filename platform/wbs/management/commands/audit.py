@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import schema_context
 
-from casework.audit import audit_verify
+from tenants.audit.trail import audit_verify
 from tenants.models import Tenant
 
 

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from casework.demo_cases import seed_demo_cases
 from tenants.onboarding import primary_hostname, tenant_url
-from tenants.seed_tenants import DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, ensure_demo_operator, seed_demo_tenants
+from wbs.demo.demo_cases import seed_demo_cases
+from wbs.demo.seed_tenants import DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, ensure_demo_operator, seed_demo_tenants
 
 
 class Command(BaseCommand):

@@ -4,8 +4,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tenants.errors import InvalidInput
 from tenants.models import RegionKind, TimeZone
-from tenants.onboarding import OnboardingError, TenantApplication, tenant_onboard
+from tenants.onboarding import TenantApplication
+from wbs.onboarding import tenant_onboard
 
 
 class Command(BaseCommand):
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         )
         try:
             result = tenant_onboard(application)
-        except OnboardingError as error:
+        except InvalidInput as error:
             raise CommandError(
                 "nothing was created:\n"
                 + "\n".join(f"  {name}: {message}" for name, message in error.errors.items())

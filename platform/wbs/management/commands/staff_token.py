@@ -14,9 +14,9 @@ from django.db import transaction
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
-from casework.audit import audit_record
+from tenants.accounts.models import User
+from tenants.audit.trail import audit_record
 from tenants.models import Tenant
-from wbs.accounts.models import User
 
 
 class Command(BaseCommand):

@@ -1,0 +1,603 @@
+"""Staff API for casework, under /api/v1/cases on a tenant host (DRF; in the OpenAPI schema).
+
+Every endpoint reaches cases only through ``casework.access``: the list is
+``visible_cases(user)`` and each case is ``case_for(user, pk)``, so a person
+excluded from a case (conflict of interest) gets exactly the 404 of a case
+that does not exist. Roles that do not handle cases get 403 on every endpoint,
+whatever the id; an action the person's roles do not allow on a case they can
+see is 403 with the roles it needs; invalid input is 400 ``{"detail", "errors"}``.
+
+Authentication: a token (``Authorization: Token <key>``, issued by
+``wbs staff_token``; tokens live in the tenant's schema, so one works on its own
+tenant only) or a staff session confirmed with its TOTP code.
+The reporter's identity is never part of any response here (see
+``casework.services.identity``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import authentication, exceptions, generics, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from casework.access import case_for, require, visible_cases
+from casework.models import Case, CaseEvent, CaseState, InternalNote, Team
+from casework.selectors.queue import handler_choices
+from casework.services.cases import case_add_note, case_assign, note_text
+from casework.services.messages import case_message_reporter
+from casework.services.transitions import case_transition
+from casework.workflow import available_transitions
+from intake.encryption import KeyUnavailable, report_key
+from intake.models import Attachment, Category, Message
+from tenants.accounts.models import User
+from tenants.accounts.staff_sessions import IsVerifiedStaff
+from tenants.api_base import TenantScopedAPIView
+from tenants.clock import tenant_today
+from tenants.errors import InvalidInput, NotAllowed
+
+NOT_FOUND = "Kasus tidak ditemukan. / No such case."
+SHREDDED = "Isi laporan ini sudah dimusnahkan. / This report's content was destroyed."
+
+# --- Response shapes --------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class TeamSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+def person(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.full_name or user.get_username(), "email": user.email}
+
+
+def team_data(team: Team | None) -> dict[str, Any] | None:
+    return None if team is None else {"id": team.pk, "name": team.name}
+
+
+class CaseSummarySerializer(serializers.Serializer):
+    """One case as the queue shows it: no report content."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField(source="report.reference")
+    state = serializers.ChoiceField(choices=CaseState.choices)
+    state_label = serializers.CharField(source="get_state_display")
+    outcome = serializers.CharField()
+    category = serializers.CharField(source="report.category.code")
+    category_name = serializers.SerializerMethodField()
+    channel = serializers.CharField(source="report.channel")
+    received_on = serializers.DateField()
+    next_due = serializers.DateField(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+    assignee = serializers.SerializerMethodField()
+    team = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField()
+
+    def get_category_name(self, case: Case) -> str:
+        return case.report.category.name(self.context.get("language", "id"))
+
+    def get_overdue(self, case: Case) -> bool:
+        today = self.context.get("today") or tenant_today()
+        return case.next_due is not None and case.next_due < today
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_assignee(self, case: Case) -> dict[str, Any] | None:
+        return person(case.assignee)
+
+    @extend_schema_field(TeamSerializer(allow_null=True))
+    def get_team(self, case: Case) -> dict[str, Any] | None:
+        return team_data(case.team)
+
+
+class CasePartySerializer(serializers.Serializer):
+    name = serializers.CharField(required=False)
+    position = serializers.CharField(required=False)
+    unit = serializers.CharField(required=False)
+
+
+class NarrativeSerializer(serializers.Serializer):
+    what = serializers.CharField()
+    description = serializers.CharField()
+    who = CasePartySerializer(many=True, help_text="the reported people, never the reporter")
+    where = serializers.CharField()
+    when = serializers.CharField()
+    why = serializers.CharField()
+    how = serializers.CharField()
+    how_much = serializers.IntegerField(allow_null=True, help_text="estimated loss in rupiah")
+
+
+class CaseDetailSerializer(CaseSummarySerializer):
+    """Documentation shape of GET /api/v1/cases/<id> (built by ``case_detail``)."""
+
+    identity_mode = serializers.CharField(
+        help_text="whether the reporter gave an identity; never the identity"
+    )
+    relation = serializers.CharField()
+    narrative = NarrativeSerializer(allow_null=True, help_text="null once the report was destroyed")
+    present_elements = serializers.ListField(child=serializers.CharField())
+    deadlines = serializers.DictField(child=serializers.DateField(allow_null=True))
+    evidence = serializers.ListField(child=serializers.DictField())
+    events = serializers.ListField(child=serializers.DictField())
+    available_transitions = serializers.ListField(child=serializers.CharField())
+    reopened_count = serializers.IntegerField()
+    shredded = serializers.BooleanField()
+
+
+TAGS = ["cases"]
+CASE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="the case's id")
+ERROR_RESPONSE = inline_serializer(
+    "CaseError", {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)}
+)
+ERRORS = {400: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE}
+
+MESSAGE_FIELDS: dict[str, serializers.Field] = {
+    "id": serializers.IntegerField(),
+    "author": serializers.ChoiceField(choices=["reporter", "staff"]),
+    "staff_author": PersonSerializer(allow_null=True),
+    "body": serializers.CharField(),
+    "created_on": serializers.DateField(),
+    "attachments": serializers.ListField(child=serializers.CharField()),
+}
+NOTE_FIELDS: dict[str, serializers.Field] = {
+    "id": serializers.IntegerField(),
+    "author": PersonSerializer(allow_null=True),
+    "body": serializers.CharField(),
+    "created_at": serializers.DateTimeField(),
+}
+
+
+# --- Common behaviour ---------------------------------------------------------------------
+
+
+def invalid(errors: dict[str, str]) -> Response:
+    return Response(
+        {"detail": "Permintaan belum dapat diproses. / The request has problems.", "errors": errors},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+def _body(request: Request) -> dict[str, Any]:
+    data = request.data
+    if not hasattr(data, "get") or not hasattr(data, "keys"):
+        raise InvalidInput({"body": "Kirim sebuah objek JSON. / Send a JSON object."})
+    return data
+
+
+def _text(data: dict[str, Any], name: str, *, limit: int = 10000) -> str:
+    value = data.get(name, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput({name: "Harus berupa teks. / Must be text."})
+    if len(value) > limit:
+        raise InvalidInput({name: f"Terlalu panjang (maksimal {limit}). / Too long."})
+    if "\x00" in value:
+        raise InvalidInput({name: "Teks berisi karakter yang tidak sah. / The text has a NUL character."})
+    return value
+
+
+def _optional_id(data: dict[str, Any], name: str) -> int | None:
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidInput({name: "Harus berupa id (angka). / Must be a numeric id."})
+    try:
+        number = int(value)
+    except ValueError:
+        raise InvalidInput({name: "Harus berupa id (angka). / Must be a numeric id."}) from None
+    if not 0 < number < 2**63:
+        raise InvalidInput({name: "Id tidak dikenal. / Unknown id."})
+    return number
+
+
+class CaseAPIView(TenantScopedAPIView):
+    """Token or verified-session staff; the service layer's refusals become clear 4xx answers."""
+
+    authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
+    permission_classes = [IsVerifiedStaff]
+    parser_classes = [JSONParser, FormParser]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, NotAllowed):
+            exc = exceptions.PermissionDenied(str(exc))
+        elif isinstance(exc, InvalidInput):
+            return invalid(exc.errors)
+        elif isinstance(exc, KeyUnavailable):
+            return Response({"detail": SHREDDED}, status=status.HTTP_410_GONE)
+        elif isinstance(exc, Http404):
+            # Missing, excluded or not a number: one answer, so nobody learns which.
+            exc = exceptions.NotFound(NOT_FOUND)
+        return super().handle_exception(exc)
+
+    def language(self) -> str:
+        return getattr(self.request, "LANGUAGE_CODE", None) or "id"
+
+    def staff_user(self) -> User:
+        user = self.request.user
+        assert isinstance(user, User)  # IsVerifiedStaff let only a signed-in account through
+        return user
+
+    def case(self, pk: Any) -> Case:
+        """The case, through the choke point: 403 for roles that handle no cases, else 404 or the case."""
+        require(self.request.user, "view_cases")
+        return case_for(self.request.user, pk)
+
+
+# --- Cases: list and detail ---------------------------------------------------------------------
+
+
+class CasePagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,40}")
+TRUE_WORDS = {"1", "true", "yes", "ya"}
+FALSE_WORDS = {"0", "false", "no", "tidak"}
+
+
+def filtered_cases(user: Any, params: Any) -> QuerySet[Case]:
+    """``visible_cases(user)`` narrowed by the query parameters (InvalidInput on a bad one)."""
+    cases = visible_cases(user).select_related("report__category", "assignee", "team")
+    errors: dict[str, str] = {}
+    if states := params.get("state"):
+        wanted = [state.strip() for state in states.split(",") if state.strip()]
+        unknown = [state for state in wanted if state not in CaseState.values]
+        if unknown or not wanted:
+            errors["state"] = f"Status yang dikenal: {', '.join(CaseState.values)}. / Unknown state."
+        else:
+            cases = cases.filter(state__in=wanted)
+    if code := params.get("category"):
+        if not SLUG.fullmatch(code) or not Category.objects.filter(code=code).exists():
+            errors["category"] = "Kategori tidak dikenal. / Unknown category."
+        else:
+            cases = cases.filter(report__category__code=code)
+    if assignee := params.get("assignee"):
+        if assignee == "me":
+            cases = cases.filter(assignee=user)
+        elif assignee == "none":
+            cases = cases.filter(assignee__isnull=True)
+        elif assignee.isascii() and assignee.isdigit() and int(assignee) < 2**63:
+            cases = cases.filter(assignee_id=int(assignee))
+        else:
+            errors["assignee"] = "Gunakan id petugas, 'me' atau 'none'. / Use a user id, 'me' or 'none'."
+    if (overdue := params.get("overdue")) is not None:
+        today = tenant_today()
+        if overdue.lower() in TRUE_WORDS:
+            cases = cases.filter(next_due__lt=today)
+        elif overdue.lower() in FALSE_WORDS:
+            cases = cases.filter(Q(next_due__isnull=True) | Q(next_due__gte=today))
+        else:
+            errors["overdue"] = "Gunakan true atau false. / Use true or false."
+    if errors:
+        raise InvalidInput(errors)
+    return cases.order_by("next_due", "id")
+
+
+@extend_schema(
+    tags=TAGS,
+    summary="Cases this staff member may see",
+    parameters=[
+        OpenApiParameter(
+            "state", str, description=f"one or more of {', '.join(CaseState.values)}, comma-separated"
+        ),
+        OpenApiParameter("category", str, description="a category's code"),
+        OpenApiParameter("assignee", str, description="a staff member's id, 'me' or 'none'"),
+        OpenApiParameter("overdue", bool, description="true: the earliest open deadline has passed"),
+    ],
+    responses={200: CaseSummarySerializer(many=True), 400: ERROR_RESPONSE, 403: ERROR_RESPONSE},
+)
+class CaseListView(CaseAPIView, generics.ListAPIView):
+    """Every case the staff member may know exists (never one they are excluded from), earliest deadline first."""
+
+    serializer_class = CaseSummarySerializer
+    pagination_class = CasePagination
+
+    def get_queryset(self) -> QuerySet[Case]:
+        require(self.request.user, "view_cases")
+        return filtered_cases(self.request.user, self.request.query_params)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if getattr(self.request, "tenant", None) is not None:
+            context.update(language=self.language(), today=tenant_today())
+        return context
+
+
+def case_detail(case: Case, user: Any, *, language: str) -> dict[str, Any]:
+    """The case with its decrypted narrative; the reporter's identity is never read here."""
+    data = dict(CaseSummarySerializer(case, context={"language": language, "today": tenant_today()}).data)
+    report = case.report
+    narrative: dict[str, Any] | None = None
+    evidence: list[dict[str, Any]] = []
+    try:
+        key = report_key(report)
+    except KeyUnavailable:
+        key = None
+    if key is not None:
+        sealed = key.open_json("narrative", bytes(report.sealed_narrative))
+        narrative = {
+            name: sealed.get(name, "") for name in ("what", "description", "where", "when", "why", "how")
+        }
+        narrative["who"] = sealed.get("who") or []
+        narrative["how_much"] = report.how_much
+        evidence = [
+            {
+                "id": item.pk,
+                "name": key.open("attachment-name", bytes(item.sealed_display_name)).decode(),
+                "content_type": item.content_type,
+                "size": item.size,
+                "uploaded_by": item.uploaded_by,
+                "uploaded_on": item.uploaded_on,
+            }
+            for item in Attachment.objects.filter(report=report)
+        ]
+    events = [
+        {
+            "kind": event.kind,
+            "actor": person(event.actor),
+            "from_state": event.from_state,
+            "to_state": event.to_state,
+            "detail": event.detail,
+            "created_at": event.created_at,
+        }
+        for event in CaseEvent.objects.filter(case=case).select_related("actor")
+    ]
+    data.update(
+        identity_mode=report.identity_mode,
+        relation=report.relation,
+        narrative=narrative,
+        present_elements=report.present_elements(),
+        deadlines={
+            name: getattr(case, name)
+            for name in (
+                "acknowledge_due",
+                "verification_due",
+                "answer_due",
+                "conclude_due",
+                "acknowledged_on",
+                "verified_on",
+                "answered_on",
+                "concluded_on",
+                "closed_on",
+                "paused_on",
+            )
+        },
+        evidence=evidence,
+        events=events,
+        available_transitions=[step.name for step in available_transitions(case, user)],
+        reopened_count=case.reopened_count,
+        shredded=key is None,
+    )
+    return data
+
+
+class CaseDetailView(CaseAPIView):
+    """One case: state, deadlines, timeline and the decrypted report; never the reporter's identity."""
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[CASE_ID],
+        summary="One case, with its narrative (never the reporter's identity)",
+        responses={200: CaseDetailSerializer, **ERRORS},
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        case = self.case(pk)
+        return Response(case_detail(case, request.user, language=self.language()))
+
+
+# --- Workflow and assignment ----------------------------------------------------------------
+
+
+class CaseTransitionView(CaseAPIView):
+    """A workflow step; each step names the roles that may take it (403 otherwise)."""
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[CASE_ID],
+        summary="Move the case along the workflow",
+        request=inline_serializer(
+            "CaseTransition",
+            {
+                "transition": serializers.CharField(help_text="e.g. start_verification, conclude, close"),
+                "message": serializers.CharField(
+                    required=False, help_text="to the reporter (request_clarification)"
+                ),
+                "outcome": serializers.CharField(required=False, help_text="for conclude"),
+                "summary": serializers.CharField(
+                    required=False, help_text="for conclude: what the reporter reads"
+                ),
+            },
+        ),
+        responses={200: CaseDetailSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        case = self.case(pk)
+        data = _body(request)
+        transition = _text(data, "transition", limit=40).strip()
+        if not transition:
+            raise InvalidInput({"transition": "Pilih langkahnya. / Choose the transition."})
+        case = case_transition(
+            case=case,
+            actor=request.user,
+            transition=transition,
+            message=_text(data, "message", limit=5000),
+            outcome=_text(data, "outcome", limit=40).strip(),
+            summary=_text(data, "summary"),
+        )
+        return Response(case_detail(self.case(case.pk), request.user, language=self.language()))
+
+
+ASSIGNEE_OPTIONS = inline_serializer(
+    "AssigneeOptions", {"handlers": PersonSerializer(many=True), "teams": TeamSerializer(many=True)}
+)
+
+
+class CaseAssignView(CaseAPIView):
+    """Assignment to a handler and/or team; people excluded from the case are never offered."""
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[CASE_ID],
+        summary="Who the case can be given to",
+        responses={200: ASSIGNEE_OPTIONS, **ERRORS},
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        case = self.case(pk)
+        require(request.user, "assign")
+        return Response(
+            {
+                "handlers": [person(user) for user in handler_choices(exclude_case=case)],
+                "teams": [team_data(team) for team in Team.objects.order_by("name")],
+            }
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[CASE_ID],
+        summary="Give the case to a handler and/or a team",
+        request=inline_serializer(
+            "CaseAssign",
+            {
+                "assignee": serializers.IntegerField(required=False, help_text="a handler's id"),
+                "team": serializers.IntegerField(required=False, help_text="a team's id"),
+                "reason": serializers.CharField(required=False),
+            },
+        ),
+        responses={200: CaseSummarySerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        case = self.case(pk)
+        require(request.user, "assign")
+        data = _body(request)
+        assignee_id = _optional_id(data, "assignee")
+        team_id = _optional_id(data, "team")
+        reason = _text(data, "reason", limit=300).strip()
+        case = case_assign(
+            case=case, actor=request.user, assignee_id=assignee_id, team_id=team_id, reason=reason
+        )
+        case = self.case(case.pk)
+        return Response(CaseSummarySerializer(case, context={"language": self.language()}).data)
+
+
+# --- Messages with the reporter and internal notes ---------------------------------------------
+
+
+class CaseMessagesView(CaseAPIView):
+    """The mailbox between the inspectorate and the reporter."""
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[CASE_ID],
+        summary="The conversation with the reporter",
+        responses={200: inline_serializer("CaseMessage", MESSAGE_FIELDS, many=True), **ERRORS},
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        case = self.case(pk)
+        key = report_key(case.report)
+        attachments = Attachment.objects.filter(report=case.report, message__isnull=False)
+        names: dict[int, list[str]] = {}
+        for item in attachments:
+            assert item.message_id is not None
+            names.setdefault(item.message_id, []).append(
+                key.open("attachment-name", bytes(item.sealed_display_name)).decode()
+            )
+        return Response(
+            [
+                {
+                    "id": message.pk,
+                    "author": message.author,
+                    "staff_author": person(message.staff_author),
+                    "body": key.open("message", bytes(message.sealed_body)).decode(),
+                    "created_on": message.created_on,
+                    "attachments": names.get(message.pk, []),
+                }
+                for message in Message.objects.filter(report=case.report).select_related("staff_author")
+            ]
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[CASE_ID],
+        summary="Write to the reporter (who is told there is news if they left an email)",
+        request=inline_serializer("CaseMessageIn", {"body": serializers.CharField()}),
+        responses={201: inline_serializer("CaseMessageOut", MESSAGE_FIELDS), **ERRORS},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        case = self.case(pk)
+        require(request.user, "message_reporter")
+        body = _text(_body(request), "body")
+        # The service records the timeline event and the audit entry with the message.
+        message = case_message_reporter(case=case, actor=self.staff_user(), body=body)
+        key = report_key(case.report)
+        return Response(
+            {
+                "id": message.pk,
+                "author": message.author,
+                "staff_author": person(message.staff_author),
+                "body": key.open("message", bytes(message.sealed_body)).decode(),
+                "created_on": message.created_on,
+                "attachments": [],
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def note_data(note: InternalNote, case: Case) -> dict[str, Any]:
+    return {
+        "id": note.pk,
+        "author": person(note.author),
+        "body": note_text(note, case),
+        "created_at": note.created_at,
+    }
+
+
+class CaseNotesView(CaseAPIView):
+    """Internal notes, sealed with the report's key."""
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[CASE_ID],
+        summary="Internal notes (never shown to the reporter)",
+        responses={200: inline_serializer("CaseNote", NOTE_FIELDS, many=True), **ERRORS},
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        case = self.case(pk)
+        report_key(case.report)  # 410 once the report was destroyed
+        return Response(
+            [
+                note_data(note, case)
+                for note in InternalNote.objects.filter(case=case).select_related("author")
+            ]
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[CASE_ID],
+        summary="Add an internal note",
+        request=inline_serializer("CaseNoteIn", {"body": serializers.CharField()}),
+        responses={201: inline_serializer("CaseNoteOut", NOTE_FIELDS), **ERRORS},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        case = self.case(pk)
+        require(request.user, "write_note")
+        body = _text(_body(request), "body")
+        note = case_add_note(case=case, actor=request.user, body=body)
+        return Response(note_data(note, case), status=status.HTTP_201_CREATED)

@@ -1,0 +1,55 @@
+"""What every casework page shares: the tenant's time zone, the role check with its
+403 page, file downloads.
+
+Server-rendered, no inline script. Pages read through ``casework.selectors`` and
+change things only through ``casework.services`` (or another app's services); a
+refusal from a service is shown with 400 (invalid input) or 403 (not allowed), and
+a case a person may not see is a 404 exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
+
+from casework.access import PERMISSIONS
+from tenants.accounts.permissions import Permission
+from tenants.accounts.staff_sessions import staff_permission_required
+from tenants.clock import tenant_zone
+
+ViewFunction = Callable[..., HttpResponse]
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render with dates and times in the tenant's own time zone."""
+    with timezone.override(tenant_zone()):
+        return render(request, template, context, status=status)
+
+
+def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render_page(request, "staff/forbidden.html", {"message": message}, status=403)
+
+
+def needs(action: str | Permission) -> Callable[[ViewFunction], ViewFunction]:
+    """A page for people whose roles allow ``action`` (others get 403 with the reason);
+    signed in with both factors, never cached."""
+    return staff_permission_required(PERMISSIONS[action] if isinstance(action, str) else action)
+
+
+def page_language() -> str:
+    return "en" if get_language() == "en" else "id"
+
+
+def download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "no-store, private"
+    return response

@@ -1,0 +1,72 @@
+"""Casework's routes: the staff pages (under /staff/) and the staff cases API (under
+/api/v1/) of a tenant host. Each route names the page or endpoint module it calls."""
+
+from django.urls import URLPattern, URLResolver, include, path
+
+from casework.api import cases as cases_api
+from casework.pages import (
+    case,
+    dashboard,
+    forwarding,
+    home,
+    identity,
+    queue,
+    record_report,
+    retention,
+    settings,
+)
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", home.staff_home, name="staff-home"),
+    path("dasbor/", dashboard.dashboard, name="staff-dashboard"),
+    # The queue
+    path("kasus/", queue.case_queue, name="staff-queue"),
+    path("kasus/terlambat/", queue.overdue_list, name="staff-overdue"),
+    path("kasus/ekspor.csv", queue.case_list_export, name="staff-queue-csv"),
+    path("beban-kerja/", queue.workload_view, name="staff-workload"),
+    # One case
+    path("kasus/<int:pk>/", case.case_detail, name="staff-case"),
+    path("kasus/<int:pk>/ringkasan.pdf", case.case_summary_export, name="staff-case-pdf"),
+    path("kasus/<int:pk>/langkah/", case.case_transition_view, name="staff-case-transition"),
+    path("kasus/<int:pk>/pesan/", case.case_message_view, name="staff-case-message"),
+    path("kasus/<int:pk>/catatan/", case.case_note_view, name="staff-case-note"),
+    path("kasus/<int:pk>/bukti/", case.case_evidence_view, name="staff-case-evidence"),
+    path("kasus/<int:pk>/penugasan/", case.case_assign_view, name="staff-case-assign"),
+    path("kasus/<int:pk>/pengecualian/", case.case_exclude_view, name="staff-case-exclude"),
+    path(
+        "kasus/<int:pk>/identitas/minta/", case.case_identity_request_view, name="staff-case-identity-request"
+    ),
+    path("kasus/<int:pk>/identitas/", case.case_identity_view, name="staff-case-identity"),
+    path("kasus/<int:pk>/teruskan/", forwarding.case_forward_view, name="staff-case-forward"),
+    path("bukti/<str:token>/", case.evidence_download_view, name="staff-evidence-download"),
+    # Reports received by other channels
+    path("laporan/catat/", record_report.record_report, name="staff-record-report"),
+    path("laporan/tanda-terima.pdf", record_report.recorded_receipt_pdf, name="staff-record-receipt-pdf"),
+    # Decisions
+    path("identitas/", identity.identity_requests, name="staff-identity-requests"),
+    path("identitas/<int:pk>/putuskan/", identity.identity_request_decide, name="staff-identity-decide"),
+    path("retensi/", retention.retention_view, name="staff-retention"),
+    path("retensi/<int:pk>/minta/", retention.retention_request_view, name="staff-retention-request"),
+    path("retensi/<int:pk>/putuskan/", retention.retention_decide_view, name="staff-retention-decide"),
+    # Settings (the sections of other apps are saved through their own services)
+    path("pengaturan/", settings.settings_page, name="staff-settings"),
+    path("pengaturan/kategori/", settings.category_add, name="staff-settings-category-add"),
+    path("pengaturan/kategori/<int:pk>/", settings.category_edit, name="staff-settings-category"),
+    path("pengaturan/tenggat/", settings.deadlines_save, name="staff-settings-deadlines"),
+    path("pengaturan/pemberitahuan/", settings.notice_save, name="staff-settings-notice"),
+    path("pengaturan/tampilan/", settings.branding_save, name="staff-settings-branding"),
+    path("pengaturan/batas/", settings.limits_save, name="staff-settings-limits"),
+]
+
+# /api/v1/cases, /api/v1/cases/<id>, /api/v1/cases/<id>/transition, ... (no trailing slashes)
+case_api_routes: list[URLPattern | URLResolver] = [
+    path("<str:pk>", cases_api.CaseDetailView.as_view(), name="api-case"),
+    path("<str:pk>/transition", cases_api.CaseTransitionView.as_view(), name="api-case-transition"),
+    path("<str:pk>/assign", cases_api.CaseAssignView.as_view(), name="api-case-assign"),
+    path("<str:pk>/messages", cases_api.CaseMessagesView.as_view(), name="api-case-messages"),
+    path("<str:pk>/notes", cases_api.CaseNotesView.as_view(), name="api-case-notes"),
+]
+api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("cases", cases_api.CaseListView.as_view(), name="api-cases"),
+    path("cases/", include(case_api_routes)),
+]

@@ -1,0 +1,68 @@
+"""What intake needs from whoever handles reports: the one interface between intake
+and casework.
+
+Intake never imports casework (an import-linter contract forbids it). It asks this
+interface, which casework implements (``casework.report_handling``) and the
+platform installs at start-up (``wbs.apps``):
+
+- ``rows_for_new_report``: the rows a report's arrival writes with it, in the same
+  statement (its case, the first timeline event, the audit entry);
+- ``status_for_reporter``: where a report stands, in words for the reporter;
+- ``promised_working_days``: the deadlines the portal promises.
+
+The other direction is plain calls: casework uses intake's services (the mailbox
+to tell the reporter, evidence, recording a report received by letter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from tenants.linked_insert import NewRow
+
+
+@dataclass(frozen=True)
+class ReporterStatus:
+    """Where a report stands, as the reporter reads it (no staff detail, no names)."""
+
+    state: str
+    status_id: str
+    status_en: str
+    outcome: str = ""  # the outcome's label, once concluded
+    sealed_outcome_summary: bytes | None = None  # sealed with the report's key
+    forwarded_to: str = ""  # the inspectorate the report was forwarded to
+
+
+@dataclass(frozen=True)
+class PromisedDays:
+    """The tenant's deadlines in working days, as the portal tells reporters."""
+
+    acknowledge_days: int
+    verification_days: int
+    conclude_days: int
+
+
+class CaseHandling(Protocol):
+    def rows_for_new_report(
+        self, report: NewRow, *, received_on: date, channel: str, recorded_by: Any
+    ) -> list[NewRow]: ...
+
+    def status_for_reporter(self, report_id: int) -> ReporterStatus: ...
+
+    def promised_working_days(self) -> PromisedDays | None: ...
+
+
+_installed: CaseHandling | None = None
+
+
+def install(handling: CaseHandling) -> None:
+    global _installed
+    _installed = handling
+
+
+def case_handling() -> CaseHandling:
+    if _installed is None:
+        raise RuntimeError("No case handling is installed (the platform's AppConfig.ready installs it).")
+    return _installed

@@ -1,0 +1,237 @@
+"""The reporter's follow-up mailbox, opened with the receipt.
+
+A receipt opens a short-lived session (20 minutes since the last action, then
+log in again); only the session token's hash is stored. What a reporter reads
+is decrypted on the way out and never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from intake import abuse
+from intake.case_handling import case_handling
+from intake.encryption import KeyUnavailable, ReportKey, report_key
+from intake.evidence_storage import prepare_evidence, record_files, remove_files, store_files, stored_names
+from intake.models import (
+    Attachment,
+    IntakeSettings,
+    Message,
+    MessageAuthor,
+    Report,
+    ReporterSession,
+    Uploader,
+)
+from intake.receipts import receipt_hash
+from tenants.clock import tenant_today
+from tenants.errors import InvalidInput
+from tenants.task_queue import enqueue_on_commit
+
+SESSION_LIFETIME = timedelta(minutes=20)
+MAX_MESSAGE_LENGTH = 5000
+
+
+class ReceiptRejected(ValueError):
+    message = "Kode laporan tidak dikenal di portal ini. / This receipt is not known on this portal."
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def mailbox_open(*, receipt: str) -> tuple[str, Report]:
+    """Check a receipt and open a session; returns (token, report)."""
+    abuse.check_limit("receipt-failures", IntakeSettings.limits().receipt_failures_per_10_minutes)
+    hashed = receipt_hash(receipt or "")
+    report = Report.objects.filter(receipt_hash=hashed).first() if hashed else None
+    if report is None:
+        abuse.record("receipt-failures")
+        raise ReceiptRejected()
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        ReporterSession.objects.filter(expires_at__lt=timezone.now()).delete()
+        ReporterSession.objects.create(
+            report=report, token_hash=_token_hash(token), expires_at=timezone.now() + SESSION_LIFETIME
+        )
+    return token, report
+
+
+def mailbox_report(token: str | None) -> Report | None:
+    """The report a live session belongs to (extending the session), or None."""
+    if not token:
+        return None
+    session = ReporterSession.objects.select_related("report").filter(token_hash=_token_hash(token)).first()
+    if session is None or session.expires_at < timezone.now():
+        return None
+    ReporterSession.objects.filter(pk=session.pk).update(expires_at=timezone.now() + SESSION_LIFETIME)
+    return session.report
+
+
+def mailbox_close(token: str | None) -> None:
+    if token:
+        ReporterSession.objects.filter(token_hash=_token_hash(token)).delete()
+
+
+@dataclass
+class MailboxMessage:
+    author: str
+    body: str
+    created_on: date
+    attachments: list[str]
+
+
+# A crypto-shredded report (casework/retention.py): the receipt still opens the mailbox.
+DESTROYED_STATUS = (
+    "Laporan ini sudah dimusnahkan sesuai jadwal retensi arsip; isinya tidak dapat dibaca lagi.",
+    "This report was destroyed under the archive retention schedule; its content can no longer be read.",
+)
+
+
+@dataclass
+class MailboxView:
+    report: Report
+    state: str
+    status_id: str
+    status_en: str
+    what: str
+    messages: list[MailboxMessage]
+    evidence: list[str]
+    outcome: str
+    outcome_summary: str
+    destroyed: bool = False
+    forwarded_to: str = ""  # the inspectorate the report was forwarded to (casework/forwarding.py)
+
+
+def mailbox_view(report: Report) -> MailboxView:
+    """What the reporter reads; staff messages are marked read by the reporter."""
+    status = case_handling().status_for_reporter(report.pk)
+    try:
+        key = report_key(report)
+    except KeyUnavailable:
+        return MailboxView(
+            report=report,
+            state=status.state,
+            status_id=DESTROYED_STATUS[0],
+            status_en=DESTROYED_STATUS[1],
+            what="",
+            messages=[],
+            evidence=[],
+            outcome=status.outcome,
+            outcome_summary="",
+            destroyed=True,
+            forwarded_to=status.forwarded_to,
+        )
+    narrative = key.open_json("narrative", bytes(report.sealed_narrative))
+    attachments = list(Attachment.objects.filter(report=report))
+    names = {
+        item.pk: key.open("attachment-name", bytes(item.sealed_display_name)).decode() for item in attachments
+    }
+    messages = [
+        MailboxMessage(
+            author=message.author,
+            body=key.open("message", bytes(message.sealed_body)).decode(),
+            created_on=message.created_on,
+            attachments=[names[item.pk] for item in attachments if item.message_id == message.pk],
+        )
+        for message in Message.objects.filter(report=report)
+    ]
+    Message.objects.filter(report=report, author=MessageAuthor.STAFF, read_by_reporter=False).update(
+        read_by_reporter=True
+    )
+    summary = ""
+    if status.sealed_outcome_summary is not None:
+        summary = key.open("outcome-summary", status.sealed_outcome_summary).decode()
+    return MailboxView(
+        report=report,
+        state=status.state,
+        status_id=status.status_id,
+        status_en=status.status_en,
+        what=narrative.get("what", ""),
+        messages=messages,
+        evidence=[names[item.pk] for item in attachments if item.message_id is None],
+        outcome=status.outcome,
+        outcome_summary=summary,
+        forwarded_to=status.forwarded_to,
+    )
+
+
+def _key_for_reply(report: Report) -> ReportKey:
+    try:
+        return report_key(report)
+    except KeyUnavailable as error:
+        raise InvalidInput({"body": "Laporan ini sudah dimusnahkan. / This report was destroyed."}) from error
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput({"body": "Pesan tidak boleh kosong. / The message is empty."})
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise InvalidInput({"body": f"Pesan terlalu panjang (maksimal {MAX_MESSAGE_LENGTH}). / Too long."})
+    return body
+
+
+def mailbox_reply(*, report: Report, body: str, files: Sequence[UploadedFile] = ()) -> Message:
+    """The reporter answers (optionally with more evidence)."""
+    body = _clean_body(body)
+    key = _key_for_reply(report)
+    prepared = prepare_evidence(files, already_stored=Attachment.objects.filter(report=report).count())
+    stored = store_files(key=key, prepared=prepared)
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                report=report,
+                author=MessageAuthor.REPORTER,
+                sealed_body=key.seal("message", body.encode()),
+                created_on=tenant_today(),
+            )
+            record_files(report_id=report.pk, stored=stored, uploaded_by=Uploader.REPORTER, message=message)
+    except BaseException:
+        remove_files(stored_names(stored))
+        raise
+    return message
+
+
+def mailbox_add_evidence(*, report: Report, files: Sequence[UploadedFile]) -> list[Attachment]:
+    if not files:
+        raise InvalidInput({"evidence": "Pilih berkas yang akan dikirim. / Choose a file to send."})
+    key = _key_for_reply(report)
+    prepared = prepare_evidence(files, already_stored=Attachment.objects.filter(report=report).count())
+    stored = store_files(key=key, prepared=prepared)
+    try:
+        with transaction.atomic():
+            return record_files(report_id=report.pk, stored=stored, uploaded_by=Uploader.REPORTER)
+    except BaseException:
+        remove_files(stored_names(stored))
+        raise
+
+
+def staff_message_post(*, report: Report, staff_user: Any, body: str) -> Message:
+    """Staff write to the reporter; a reporter who left an email is told there is news.
+
+    Called inside casework's service, which records the case's event and audit entry."""
+    from intake.tasks import notify_reporter_of_news
+
+    body = _clean_body(body)
+    key = _key_for_reply(report)
+    with transaction.atomic():
+        message = Message.objects.create(
+            report=report,
+            author=MessageAuthor.STAFF,
+            staff_author=staff_user,
+            sealed_body=key.seal("message", body.encode()),
+            created_on=tenant_today(),
+            staff_notified=True,
+        )
+        if report.sealed_notify_email is not None:
+            enqueue_on_commit(notify_reporter_of_news, report.pk)
+    return message

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PlatformConfig(AppConfig):
+    """The platform layer: composes the apps (which import nothing above themselves)."""
+
+    name = "wbs"
+    verbose_name = "Platform"
+
+    def ready(self) -> None:
+        from casework.report_handling import CaseworkReportHandling
+        from intake import case_handling
+
+        # Intake asks casework for a new report's case and a reporter's status only
+        # through this interface (intake.case_handling).
+        case_handling.install(CaseworkReportHandling())
