@@ -4,7 +4,7 @@
 name or extension: the type comes from the leading bytes (and, for Office documents,
 from the package structure). Images, PDFs and Office/OpenDocument files are rewritten
 without their metadata; MP4/MOV/3GP/M4A keep their media and lose their metadata
-boxes (intake/iso_media.py); MP3, OGG, WAV and plain text are accepted as they are.
+boxes (media.py); MP3, OGG, WAV and plain text are accepted as they are.
 
 A file whose content is an *allowed* type but whose name says another allowed type
 (a PNG called ``.jpg``, a WEBP saved as ``.png`` by a browser) is accepted under its
@@ -32,7 +32,7 @@ from PIL import Image, ImageOps, ImageSequence
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
-from intake.iso_media import MalformedMedia, scrub_iso_media
+from intake.evidence_files.media import MalformedMedia, scrub_iso_media
 
 pillow_heif.register_heif_opener()  # lets Pillow read HEIC photos (libheif, bundled in the wheel)
 
