@@ -72,8 +72,10 @@ def _scrub_pdf_dictionary(dictionary: DictionaryObject) -> None:
             dictionary.pop(NameObject(key), None)
     if isinstance(dictionary, StreamObject) and _is_plain_jpeg_image(dictionary):
         # JPEG bytes are embedded verbatim by many tools (img2pdf, fpdf2), EXIF and GPS included.
-        # StreamObject.set_data stores the bytes as they are; the encoded subclass refuses DCT.
-        StreamObject.set_data(dictionary, strip_jpeg_segments(dictionary._data))
+        # StreamObject's own get_data/set_data read and store the bytes as they are; the
+        # encoded subclass would decode them on reading and refuses DCT on writing.
+        jpeg = StreamObject.get_data(dictionary)
+        StreamObject.set_data(dictionary, strip_jpeg_segments(jpeg))
 
 
 def _is_plain_jpeg_image(stream: StreamObject) -> bool:
