@@ -1,4 +1,4 @@
-"""Scrubbing phone videos and audio (ISO base media: MP4, MOV, 3GP, M4A) without re-encoding.
+"""Video and audio: ISO base media (MP4, MOV, 3GP, M4A) scrubbed without re-encoding; MP3 recognised.
 
 Phones record where and when into metadata boxes: the location in ``moov/udta``
 (``©xyz``) or ``moov/meta`` (Apple's ``com.apple.quicktime.location.ISO6709``),
@@ -8,9 +8,15 @@ server; instead each metadata box becomes a ``free`` box of the same size with
 its bytes zeroed (players skip ``free``), and the header times are zeroed.
 Nothing moves, so the sample offsets into ``mdat`` stay valid and the file plays
 as before.
+
+MP3, OGG and WAV are stored as they are; an MP3 without an ID3 tag is told apart from
+other content here, by its frame header.
 """
 
 from __future__ import annotations
+
+from intake.evidence_files.file_types import FileType
+from intake.evidence_files.refusals import corrupt
 
 # Boxes whose children we walk: where metadata and headers live, never the media data.
 _CONTAINERS = frozenset({b"moov", b"trak", b"mdia", b"minf", b"edts", b"moof", b"traf", b"mvex"})
@@ -23,6 +29,13 @@ _MAX_DEPTH = 8
 
 class MalformedMedia(ValueError):
     """The box structure cannot be followed (truncated or inconsistent sizes)."""
+
+
+def clean_iso_media(data: bytes, file_type: FileType) -> bytes:
+    try:
+        return scrub_iso_media(data)
+    except MalformedMedia as error:
+        raise corrupt("video/audio", "video/audio") from error
 
 
 def scrub_iso_media(data: bytes) -> bytes:
@@ -71,3 +84,21 @@ def _zero_header_times(buffer: bytearray, body: int, end: int) -> None:
     if times_end > end:
         raise MalformedMedia("a header box is cut short")
     buffer[body + 4 : times_end] = bytes(2 * width)
+
+
+# --- MP3 --------------------------------------------------------------------------------
+
+
+def is_mpeg_audio_frame(header: bytes) -> bool:
+    """An MP3 (MPEG layer III) frame header: 11 sync bits, then fields that are not reserved.
+
+    Layer III only: layer I's header is FF FE..., which is also the UTF-16 byte order mark,
+    and layer "0" is AAC (ADTS), which we do not accept.
+    """
+    if len(header) < 3 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        return False
+    version = (header[1] >> 3) & 0b11
+    layer = (header[1] >> 1) & 0b11
+    bitrate = header[2] >> 4
+    sample_rate = (header[2] >> 2) & 0b11
+    return version != 0b01 and layer == 0b01 and bitrate not in (0b0000, 0b1111) and sample_rate != 0b11
