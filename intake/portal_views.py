@@ -62,7 +62,10 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/home.html",
-        {"welcome_text": tenant.welcome_text(_language()), "deadlines": case_handling().promised_working_days()},
+        {
+            "welcome_text": tenant.welcome_text(_language()),
+            "deadlines": case_handling().promised_working_days(),
+        },
     )
 
 
