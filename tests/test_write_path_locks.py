@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connections
 from django_tenants.utils import schema_context
 
 from casework import deadlines
@@ -24,6 +24,7 @@ from intake.report_input import parse_report
 from intake.services.reports import report_submit
 from tenants.accounts.models import StaffRole, User
 from tenants.audit.trail import audit_verify
+from tenants.db import connection
 from tenants.models import Domain, RegionKind, Tenant, TimeZone
 from tenants.onboarding import TenantApplication
 from tests.support.evidence import jpeg_with_gps
