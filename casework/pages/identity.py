@@ -38,11 +38,11 @@ def _identity_row(request: IdentityRequest) -> dict[str, Any]:
         "pk": request.pk,
         "reference": report.reference,
         "category": report.category.name_id,
-        "requester": person_name(request.requested_by),
+        "requester": person_name(request.requested_by) or "—",
         "reason": request.reason,
         "created_at": request.created_at,
         "status": request.get_status_display(),
-        "decided_by": person_name(request.decided_by),
+        "decided_by": person_name(request.decided_by) or "—",
         "decided_at": request.decided_at,
         "expires_at": request.expires_at,
     }

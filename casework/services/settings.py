@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy
 
 from casework.models import DeadlinePolicy, ReporterNotice, RetentionPolicy
 from casework.workflow import DEFAULT_NOTICES
-from intake.services.limits import whole_number
 from tenants.accounts.permissions import MANAGE_SETTINGS
 from tenants.audit.trail import audit_record
 from tenants.errors import InvalidInput
+from tenants.field_checks import required_text, whole_number
 
 NOTICE_MAX = 2000
 DEADLINE_FIELDS = (
@@ -56,20 +56,14 @@ def reporter_notice_save(*, actor: Any, transition: str, body_id: str, body_en: 
     MANAGE_SETTINGS.require(actor)
     transition = _known_notice(transition)
     errors: dict[str, str] = {}
-    texts = {}
-    for field, value, label in (
-        ("body_id", body_id, _("Teks (Indonesia)")),
-        ("body_en", body_en, _("Teks (Inggris)")),
-    ):
-        value = str(value or "").strip()
-        if not value:
-            errors[field] = _("%(label)s wajib diisi.") % {"label": label}
-        elif len(value) > NOTICE_MAX:
-            errors[field] = _("%(label)s paling panjang %(limit)d karakter.") % {
-                "label": label,
-                "limit": NOTICE_MAX,
-            }
-        texts[field] = value
+    texts = {
+        "body_id": required_text(
+            body_id, field="body_id", label=_("Teks (Indonesia)"), limit=NOTICE_MAX, errors=errors
+        ),
+        "body_en": required_text(
+            body_en, field="body_en", label=_("Teks (Inggris)"), limit=NOTICE_MAX, errors=errors
+        ),
+    }
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():

@@ -14,6 +14,7 @@ from intake.models import Category
 from tenants.accounts.permissions import MANAGE_SETTINGS
 from tenants.audit.trail import audit_record
 from tenants.errors import InvalidInput
+from tenants.field_checks import required_text, whole_number
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,39}$")
 CODE_MESSAGE = gettext_lazy("Kode: 2–40 huruf kecil, angka, - atau _, tanpa spasi.")
@@ -22,31 +23,11 @@ POSITION_MAX = 32767
 
 
 def _names(name_id: str, name_en: str, position: Any, errors: dict[str, str]) -> tuple[str, str, int]:
-    cleaned = []
-    for field, value, label in (
-        ("name_id", name_id, _("Nama (Indonesia)")),
-        ("name_en", name_en, _("Nama (Inggris)")),
-    ):
-        value = str(value or "").strip()
-        if not value:
-            errors[field] = _("%(label)s wajib diisi.") % {"label": label}
-        elif len(value) > NAME_MAX:
-            errors[field] = _("%(label)s paling panjang %(limit)d karakter.") % {
-                "label": label,
-                "limit": NAME_MAX,
-            }
-        cleaned.append(value)
-    try:
-        number = int(str(position).strip())
-    except ValueError:
-        number = -1
-    if not 0 <= number <= POSITION_MAX:
-        errors["position"] = _("%(label)s: isi bilangan bulat %(low)d–%(high)d.") % {
-            "label": _("Urutan"),
-            "low": 0,
-            "high": POSITION_MAX,
-        }
-    return cleaned[0], cleaned[1], number
+    return (
+        required_text(name_id, field="name_id", label=_("Nama (Indonesia)"), limit=NAME_MAX, errors=errors),
+        required_text(name_en, field="name_en", label=_("Nama (Inggris)"), limit=NAME_MAX, errors=errors),
+        whole_number(position, field="position", low=0, high=POSITION_MAX, label=_("Urutan"), errors=errors),
+    )
 
 
 def category_create(*, actor: Any, code: str, name_id: str, name_en: str, position: Any = None) -> Category:

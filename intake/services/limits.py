@@ -8,11 +8,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from intake.models import IntakeSettings
 from tenants.accounts.permissions import MANAGE_SETTINGS
 from tenants.audit.trail import audit_record
 from tenants.errors import InvalidInput
+from tenants.field_checks import whole_number
 
 MEGABYTE = 1024 * 1024
 
@@ -27,24 +29,14 @@ class IntakeLimits:
     receipt_failures_per_10_minutes: int
 
 
-def whole_number(value: Any, *, field: str, low: int, high: int, label: str, errors: dict[str, str]) -> int:
-    """``value`` as a whole number in [low, high]; a message for ``field`` otherwise."""
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        errors[field] = _("%(label)s: isi bilangan bulat %(low)d–%(high)d.") % {
-            "label": label,
-            "low": low,
-            "high": high,
-        }
-        return low
-    if not low <= number <= high:
-        errors[field] = _("%(label)s: harus antara %(low)d dan %(high)d.") % {
-            "label": label,
-            "low": low,
-            "high": high,
-        }
-    return number
+# Each limit: its field, the range allowed and its label on the settings page.
+_RANGES = (
+    ("max_file_mb", 1, 100, gettext_lazy("Ukuran berkas maksimum (MB)")),
+    ("max_report_mb", 1, 500, gettext_lazy("Ukuran total per laporan (MB)")),
+    ("max_files_per_report", 1, 50, gettext_lazy("Jumlah berkas per laporan")),
+    ("submissions_per_10_minutes", 1, 100000, gettext_lazy("Laporan per 10 menit")),
+    ("receipt_failures_per_10_minutes", 1, 100000, gettext_lazy("Kode tanda terima salah per 10 menit")),
+)
 
 
 def clean_intake_limits(
@@ -57,50 +49,19 @@ def clean_intake_limits(
     receipt_failures_per_10_minutes: Any,
 ) -> IntakeLimits:
     """The limits checked, or InvalidInput naming every field that is wrong."""
+    given = {
+        "max_file_mb": max_file_mb,
+        "max_report_mb": max_report_mb,
+        "max_files_per_report": max_files_per_report,
+        "submissions_per_10_minutes": submissions_per_10_minutes,
+        "receipt_failures_per_10_minutes": receipt_failures_per_10_minutes,
+    }
     errors: dict[str, str] = {}
-    limits = IntakeLimits(
-        max_file_mb=whole_number(
-            max_file_mb,
-            field="max_file_mb",
-            low=1,
-            high=100,
-            label=_("Ukuran berkas maksimum (MB)"),
-            errors=errors,
-        ),
-        max_report_mb=whole_number(
-            max_report_mb,
-            field="max_report_mb",
-            low=1,
-            high=500,
-            label=_("Ukuran total per laporan (MB)"),
-            errors=errors,
-        ),
-        max_files_per_report=whole_number(
-            max_files_per_report,
-            field="max_files_per_report",
-            low=1,
-            high=50,
-            label=_("Jumlah berkas per laporan"),
-            errors=errors,
-        ),
-        keep_original_evidence=bool(keep_original_evidence),
-        submissions_per_10_minutes=whole_number(
-            submissions_per_10_minutes,
-            field="submissions_per_10_minutes",
-            low=1,
-            high=100000,
-            label=_("Laporan per 10 menit"),
-            errors=errors,
-        ),
-        receipt_failures_per_10_minutes=whole_number(
-            receipt_failures_per_10_minutes,
-            field="receipt_failures_per_10_minutes",
-            low=1,
-            high=100000,
-            label=_("Kode tanda terima salah per 10 menit"),
-            errors=errors,
-        ),
-    )
+    numbers = {
+        field: whole_number(given[field], field=field, low=low, high=high, label=str(label), errors=errors)
+        for field, low, high, label in _RANGES
+    }
+    limits = IntakeLimits(keep_original_evidence=bool(keep_original_evidence), **numbers)
     if not errors and limits.max_file_mb > limits.max_report_mb:
         errors["max_file_mb"] = _("Ukuran berkas maksimum tidak boleh melebihi ukuran total per laporan.")
     if errors:

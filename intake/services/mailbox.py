@@ -89,7 +89,7 @@ class MailboxMessage:
     attachments: list[str]
 
 
-# A crypto-shredded report (casework/retention.py): the receipt still opens the mailbox.
+# A crypto-shredded report (casework.services.retention): the receipt still opens the mailbox.
 DESTROYED_STATUS = (
     "Laporan ini sudah dimusnahkan sesuai jadwal retensi arsip; isinya tidak dapat dibaca lagi.",
     "This report was destroyed under the archive retention schedule; its content can no longer be read.",
@@ -108,7 +108,7 @@ class MailboxView:
     outcome: str
     outcome_summary: str
     destroyed: bool = False
-    forwarded_to: str = ""  # the inspectorate the report was forwarded to (casework/forwarding.py)
+    forwarded_to: str = ""  # the inspectorate the report was forwarded to (casework.services.forwarding)
 
 
 def mailbox_view(report: Report) -> MailboxView:

@@ -329,7 +329,7 @@ def build_cases(count: int, *, seed: int = 2026) -> dict[str, Any]:
 
 
 def supervisor_session(user: User) -> str:
-    """A session as after password and TOTP code (what staff_views._signed_in leaves)."""
+    """A session as after password and TOTP code (what the sign-in page leaves: tenants.accounts.pages.sign_in)."""
     with schema_context(BENCH_TENANT):
         device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
         session = SessionStore()

@@ -3,7 +3,7 @@ through the real workflow so that every state and every outcome can be seen.
 
 Reports go through ``intake.services.reports.report_submit`` (sealed like real ones);
 cases move with ``casework.workflow.case_transition`` and the other staff
-actions, acted by the demo accounts of tenants/seed_tenants.py. Idempotent: a
+actions, acted by the demo accounts of wbs/demo/seed_tenants.py. Idempotent: a
 tenant that has its demo cases is left as it is (an audit entry "demo_seed"
 marks it), except that the showcase report's receipt is replaced on every run
 so the demo can print one that works (receipts themselves are never stored).

@@ -1,0 +1,39 @@
+"""Checks of single form or API fields that several apps' services share, with one
+wording each. A failing check adds its message under the field's name to ``errors``
+(so a service reports every wrong field at once) and returns a usable value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def whole_number(value: Any, *, field: str, low: int, high: int, label: str, errors: dict[str, str]) -> int:
+    """``value`` as a whole number in [low, high]."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        errors[field] = _("%(label)s: isi bilangan bulat %(low)d–%(high)d.") % {
+            "label": label,
+            "low": low,
+            "high": high,
+        }
+        return low
+    if not low <= number <= high:
+        errors[field] = _("%(label)s: harus antara %(low)d dan %(high)d.") % {
+            "label": label,
+            "low": low,
+            "high": high,
+        }
+    return number
+
+
+def required_text(value: Any, *, field: str, label: str, limit: int, errors: dict[str, str]) -> str:
+    """``value`` stripped, not empty and at most ``limit`` characters."""
+    text = str(value or "").strip()
+    if not text:
+        errors[field] = _("%(label)s wajib diisi.") % {"label": label}
+    elif len(text) > limit:
+        errors[field] = _("%(label)s paling panjang %(limit)d karakter.") % {"label": label, "limit": limit}
+    return text
