@@ -23,7 +23,7 @@ from intake.report_input import parse_report
 from intake.services.reports import report_submit
 from tenants.accounts.models import User
 from tenants.onboarding import primary_hostname
-from tests.conftest import client_for, staff_client
+from tests.support.clients import client_for, staff_client
 from wbs.demo.seed_tenants import DEMO_PASSWORD
 
 TENANT = "sukabumi"

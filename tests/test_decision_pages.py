@@ -52,7 +52,9 @@ def closed_case() -> Case:
         case.concluded_on = tenant_today()
         case.save()
         # Closing through the workflow starts the retention clock.
-        case = case_transition(case=case, actor=User.objects.get(email=EMAIL["supervisor"]), transition="close")
+        case = case_transition(
+            case=case, actor=User.objects.get(email=EMAIL["supervisor"]), transition="close"
+        )
         assert case.retain_until is not None
     return case
 

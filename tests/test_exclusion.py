@@ -27,7 +27,7 @@ from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.errors import InvalidInput
 from tenants.onboarding import primary_hostname
-from tests.conftest import staff_client
+from tests.support.clients import staff_client
 from wbs.demo.seed_tenants import DEMO_PASSWORD
 
 TENANT = "sukabumi"

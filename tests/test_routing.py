@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tenants.models import Domain
 from tenants.routing import directory
-from tests.conftest import client_for
+from tests.support.clients import client_for
 
 
 def test_a_warm_worker_resolves_the_tenant_without_a_query(sulteng):

@@ -25,7 +25,7 @@ from tenants.audit.models import AuditEntry
 from tenants.errors import InvalidInput
 from tenants.models import Tenant
 from tenants.shared_memo import tenant_rows
-from tests.conftest import client_for, staff_client
+from tests.support.clients import client_for, staff_client
 from tests.support.evidence import jpeg_with_gps
 
 TENANT = "sukabumi"

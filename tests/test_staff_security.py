@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context
 from tenants.accounts.authenticator import base32_secret, otpauth_url, qr_svg
 from tenants.accounts.models import Invitation, User
 from tenants.accounts.staff_sessions import LAST_ACTIVITY, SIGNED_IN_AT
-from tests.conftest import authenticator_of, client_for, staff_client, totp_code
+from tests.support.clients import authenticator_of, client_for, staff_client, totp_code
 
 ADMIN = "admin@sukabumi.example"
 OFFICER = "verifikator@sukabumi.example"

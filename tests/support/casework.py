@@ -13,7 +13,7 @@ from casework.models import Case
 from intake.report_input import parse_report
 from intake.services.reports import report_submit
 from tenants.models import Tenant
-from tests.conftest import staff_client
+from tests.support.clients import staff_client
 
 TENANT = "sukabumi"
 EMAIL = {
