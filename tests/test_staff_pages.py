@@ -36,9 +36,9 @@ from tests.support.casework import (
     WHAT,
     as_role,
     assert_page_opens_only_for,
-    new_case,
     staff_client_of,
 )
+from tests.support.casework import LetterCaseFactory as new_case
 from tests.support.clients import client_for
 from tests.support.evidence import jpeg_with_gps
 from wbs.demo.seed_tenants import DEMO_PASSWORD
