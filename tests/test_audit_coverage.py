@@ -8,8 +8,8 @@ from django_tenants.utils import schema_context
 
 from casework.models import Case
 from tenants.audit.models import AuditEntry
-from tests.conftest import staff_client
-from tests.test_intake_api import FULL_REPORT, api, submit
+from tests.support.clients import staff_client
+from tests.support.intake_api import FULL_REPORT, api, submit
 
 
 def actions() -> list[str]:

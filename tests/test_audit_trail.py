@@ -14,16 +14,14 @@ from django.db import connections, transaction
 from django.db.utils import DatabaseError
 from django_tenants.utils import schema_context
 
-from casework.models import Case
-from casework.services.cases import case_add_note, case_assign, case_exclude
+from casework.models import Case, CaseState
+from casework.services.cases import case_exclude
 from casework.services.identity import identity_decide, identity_request, identity_view
-from casework.services.transitions import case_transition
-from intake.report_input import parse_report
-from intake.services.reports import report_submit
 from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.audit.trail import GENESIS, audit_record, audit_verify
 from tenants.db import connection
+from tests.factories.casework import CaseFactory
 
 TENANT = "sukabumi"
 NOTE = "Rahasia: terlapor pernah diperiksa tahun lalu."
@@ -42,15 +40,16 @@ def staff(email: str) -> User:
 
 
 def busy_case() -> Case:
-    """A case that went through the actions that must be recorded (in the tenant's schema)."""
-    case = report_submit(draft=parse_report(REPORT)).report.case
-    supervisor = staff("inspektur@sukabumi.example")
+    """A case that went through the actions that must be recorded (in the tenant's schema):
+    verification started by the supervisor, given to the investigator, who writes a note;
+    then a conflict of interest and the reporter's identity asked for, approved and seen."""
     investigator = staff("pemeriksa@sukabumi.example")
-    case = case_transition(case=case, actor=supervisor, transition="start_verification")
-    case_assign(case=case, actor=supervisor, assignee_id=investigator.pk, reason="beban kerja")
-    case_add_note(case=case, actor=investigator, body=NOTE)
+    case = CaseFactory.create(**REPORT, state=CaseState.VERIFICATION, assignee=investigator, notes=[NOTE])
     case_exclude(
-        case=case, actor=supervisor, user_id=staff("verifikator@sukabumi.example").pk, reason="kerabat"
+        case=case,
+        actor=staff("inspektur@sukabumi.example"),
+        user_id=staff("verifikator@sukabumi.example").pk,
+        reason="kerabat",
     )
     request = identity_request(case=case, actor=investigator, reason="Perlu keterangan saksi pelapor.")
     identity_decide(request=request, actor=staff("kustodian@sukabumi.example"), approve=True)

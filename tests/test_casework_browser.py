@@ -17,7 +17,7 @@ from casework.models import Case, CaseState
 from intake.models import Report
 from tenants.audit.models import AuditEntry
 from tenants.models import Tenant
-from tests.conftest import authenticator_of, totp_code
+from tests.support.clients import authenticator_of, totp_code
 from tests.support.evidence import jpeg_with_gps
 from tests.support.live_server import chromium_browser, gunicorn_server
 from wbs.demo.seed_tenants import DEMO_PASSWORD

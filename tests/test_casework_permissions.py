@@ -19,11 +19,10 @@ from casework.access import PERMISSIONS, can
 from casework.models import Case, Exclusion, InternalNote
 from casework.workflow import TRANSITIONS
 from intake.models import Message
-from intake.report_input import parse_report
-from intake.services.reports import report_submit
 from tenants.accounts.models import User
 from tenants.onboarding import primary_hostname
-from tests.conftest import client_for, staff_client
+from tests.factories.casework import CaseFactory
+from tests.support.clients import client_for, staff_client
 from wbs.demo.seed_tenants import DEMO_PASSWORD
 
 TENANT = "sukabumi"
@@ -46,13 +45,9 @@ REPORT = {
 }
 
 
-def new_case(slug: str = TENANT, *, state: str | None = None, before_pause: str = "") -> int:
-    """A case opened the way a web report opens one, optionally moved to a state directly."""
-    with schema_context(slug):
-        case = report_submit(draft=parse_report(REPORT)).report.case
-        if state is not None:
-            Case.objects.filter(pk=case.pk).update(state=state, state_before_pause=before_pause)
-        return case.pk
+def new_case(slug: str = TENANT, *, state: str = "received", before_pause: str = "verification") -> int:
+    """A case opened the way a web report opens one, taken along the workflow to ``state``."""
+    return CaseFactory.create(**REPORT, tenant=slug, state=state, paused_from=before_pause).pk
 
 
 def token_client(email: str, slug: str = TENANT) -> Client:

@@ -19,8 +19,9 @@ from casework.deadlines import (
     working_days_between,
 )
 from casework.models import Case, CaseState, DeadlinePolicy
-from intake.models import Report
+from intake.models import Channel, Report
 from tenants.onboarding import primary_hostname
+from tests.factories.casework import CaseFactory
 
 S = CaseState
 
@@ -119,10 +120,12 @@ def in_sukabumi(sukabumi):
         yield policy
 
 
-def new_case(received_on: date) -> Case:
-    case = Case(received_on=received_on)
-    schedule_new_case(case)
-    return case
+class CaseByLetter(CaseFactory):
+    """A case in Sukabumi opened by a letter received on ``received_on``: its deadlines
+    are set as the report arrives."""
+
+    tenant = "sukabumi"
+    channel = Channel.LETTER
 
 
 def move(case: Case, to_state: str, today: date) -> None:
@@ -134,7 +137,7 @@ def move(case: Case, to_state: str, today: date) -> None:
 
 
 def test_a_new_case_is_due_in_working_days_of_the_tenants_policy(in_sukabumi):
-    case = new_case(date(2026, 3, 17))
+    case = CaseByLetter.create(received_on=date(2026, 3, 17))
     assert case.acknowledge_due == date(2026, 3, 27)
     assert case.verification_due == date(2026, 3, 31)  # 25, 26, 27, 30, 31
     assert case.answer_due is not None and case.conclude_due is not None
@@ -144,7 +147,7 @@ def test_a_new_case_is_due_in_working_days_of_the_tenants_policy(in_sukabumi):
 
     in_sukabumi.acknowledge_days = 1
     in_sukabumi.save()
-    assert new_case(date(2026, 3, 17)).acknowledge_due == date(2026, 3, 25)
+    assert CaseByLetter.create(received_on=date(2026, 3, 17)).acknowledge_due == date(2026, 3, 25)
 
 
 def test_a_case_without_a_receipt_date_is_refused(in_sukabumi):
@@ -153,7 +156,7 @@ def test_a_case_without_a_receipt_date_is_refused(in_sukabumi):
 
 
 def test_pausing_over_the_idul_fitri_week_moves_deadlines_by_the_working_days_waited(in_sukabumi):
-    case = new_case(date(2026, 3, 10))  # Tuesday
+    case = CaseByLetter.create(received_on=date(2026, 3, 10))  # Tuesday
     assert (case.acknowledge_due, case.verification_due) == (date(2026, 3, 13), date(2026, 3, 17))
     answer_due, conclude_due = case.answer_due, case.conclude_due
     move(case, S.VERIFICATION, date(2026, 3, 11))
@@ -174,7 +177,7 @@ def test_pausing_over_the_idul_fitri_week_moves_deadlines_by_the_working_days_wa
 
 
 def test_a_pause_inside_the_holidays_costs_only_the_working_day_of_resuming(in_sukabumi):
-    case = new_case(date(2026, 3, 16))
+    case = CaseByLetter.create(received_on=date(2026, 3, 16))
     move(case, S.VERIFICATION, date(2026, 3, 16))
     assert case.verification_due == date(2026, 3, 30)  # Tue 17, Wed 25, Thu 26, Fri 27, Mon 30
     move(case, S.CLARIFICATION, date(2026, 3, 17))  # paused Tuesday, resumed Wednesday 25 March:
@@ -183,7 +186,7 @@ def test_a_pause_inside_the_holidays_costs_only_the_working_day_of_resuming(in_s
 
 
 def test_resuming_the_same_day_moves_nothing(in_sukabumi):
-    case = new_case(date(2026, 3, 10))
+    case = CaseByLetter.create(received_on=date(2026, 3, 10))
     move(case, S.VERIFICATION, date(2026, 3, 11))
     before = (case.verification_due, case.answer_due, case.conclude_due)
     move(case, S.CLARIFICATION, date(2026, 3, 12))
@@ -193,7 +196,7 @@ def test_resuming_the_same_day_moves_nothing(in_sukabumi):
 
 
 def test_an_examination_answers_the_reporter_and_a_conclusion_ends_every_clock(in_sukabumi):
-    case = new_case(date(2026, 3, 2))
+    case = CaseByLetter.create(received_on=date(2026, 3, 2))
     move(case, S.VERIFICATION, date(2026, 3, 3))
     move(case, S.DESK_REVIEW, date(2026, 3, 5))
     assert case.verified_on == date(2026, 3, 5) and case.next_due == case.answer_due
@@ -207,7 +210,7 @@ def test_an_examination_answers_the_reporter_and_a_conclusion_ends_every_clock(i
 
 
 def test_reopening_gives_fresh_periods_from_the_day_of_reopening(in_sukabumi):
-    case = new_case(date(2026, 1, 5))
+    case = CaseByLetter.create(received_on=date(2026, 1, 5))
     move(case, S.VERIFICATION, date(2026, 1, 6))
     move(case, S.CONCLUDED, date(2026, 1, 8))  # straight from verification: not a violation
     move(case, S.CLOSED, date(2026, 1, 22))
@@ -224,7 +227,7 @@ def test_reopening_gives_fresh_periods_from_the_day_of_reopening(in_sukabumi):
 
 
 def test_refresh_next_due_takes_the_earliest_open_deadline(in_sukabumi):
-    case = new_case(date(2026, 3, 2))
+    case = CaseByLetter.create(received_on=date(2026, 3, 2))
     case.acknowledged_on = date(2026, 3, 3)
     refresh_next_due(case)
     assert case.next_due == case.verification_due

@@ -18,20 +18,19 @@ from casework.models import (
     Outcome,
 )
 from casework.services.identity import identity_request
-from casework.services.transitions import case_transition
 from intake.models import Report
 from tenants.accounts.models import StaffRole, User
 from tenants.audit.models import AuditEntry
-from tenants.clock import tenant_today
+from tests.factories.accounts import StaffFactory
 from tests.support.casework import (
     DESCRIPTION,
     EMAIL,
     IDENTITY_NAME,
     TENANT,
     WHAT,
+    LetterCaseFactory,
     as_role,
     assert_page_opens_only_for,
-    new_case,
     staff_client_of,
 )
 from wbs.demo.seed_tenants import DEMO_PASSWORD
@@ -39,23 +38,12 @@ from wbs.demo.seed_tenants import DEMO_PASSWORD
 REASON = "Perlu konfirmasi keterangan saksi kunci secara langsung."
 
 
-@pytest.fixture(autouse=True)
-def evidence_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+pytestmark = pytest.mark.usefixtures("evidence_in_tmp")
 
 
 def closed_case() -> Case:
-    case = new_case()
-    with schema_context(TENANT):
-        case.state = CaseState.CONCLUDED
-        case.outcome = Outcome.NOT_SUBSTANTIATED
-        case.concluded_on = tenant_today()
-        case.save()
-        # Closing through the workflow starts the retention clock.
-        case = case_transition(
-            case=case, actor=User.objects.get(email=EMAIL["supervisor"]), transition="close"
-        )
-        assert case.retain_until is not None
+    case = LetterCaseFactory.create(state=CaseState.CLOSED, outcome=Outcome.NOT_SUBSTANTIATED)
+    assert case.retain_until is not None  # closing through the workflow starts the retention clock
     return case
 
 
@@ -65,13 +53,7 @@ def person(email: str) -> User:
 
 
 def extra_staff(email: str, role: str) -> str:
-    with schema_context(TENANT):
-        user, created = User.objects.get_or_create(
-            email=email, defaults={"username": email, "full_name": email.split("@")[0], "roles": [role]}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+    StaffFactory.create(tenant=TENANT, email=email, roles=[role], password=DEMO_PASSWORD)
     return email
 
 
@@ -97,7 +79,7 @@ PAGES = {
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_each_page_for_allowed_and_refused_roles(sukabumi, path):
-    assert_page_opens_only_for(path.replace("CASE", str(new_case().pk)), PAGES[path])
+    assert_page_opens_only_for(path.replace("CASE", str(LetterCaseFactory.create().pk)), PAGES[path])
 
 
 def test_the_nav_links_follow_the_roles(sukabumi):
@@ -115,7 +97,7 @@ def test_the_nav_links_follow_the_roles(sukabumi):
 
 
 def test_posts_are_refused_for_other_roles(sukabumi):
-    case = new_case()
+    case = LetterCaseFactory.create()
     request = ask_identity(case)
     closed = closed_case()
     for role in ("investigator", "supervisor", "auditor", "administrator"):
@@ -137,7 +119,7 @@ def test_posts_are_refused_for_other_roles(sukabumi):
 
 
 def test_the_custodian_approves_and_refuses_identity_requests(sukabumi):
-    first, second = new_case(), new_case(what="Gratifikasi proyek jalan")
+    first, second = LetterCaseFactory.create(), LetterCaseFactory.create(what="Gratifikasi proyek jalan")
     approve, refuse = ask_identity(first), ask_identity(second)
     custodian = as_role("identity_custodian")
 
@@ -170,7 +152,7 @@ def test_the_custodian_approves_and_refuses_identity_requests(sukabumi):
 
 
 def test_an_excluded_custodian_does_not_see_the_request(sukabumi):
-    hidden, shown = new_case(), new_case(what="Gratifikasi proyek jalan")
+    hidden, shown = LetterCaseFactory.create(), LetterCaseFactory.create(what="Gratifikasi proyek jalan")
     hidden_request = ask_identity(hidden)
     ask_identity(shown)
     with schema_context(TENANT):
@@ -190,7 +172,7 @@ def test_an_excluded_custodian_does_not_see_the_request(sukabumi):
 
 
 def test_forwarding_through_the_page_creates_the_case_in_the_other_tenant(sukabumi, sulteng):
-    case = new_case(files=[("kuitansi.txt", b"kuitansi pungutan")])
+    case = LetterCaseFactory.create(files=[("kuitansi.txt", b"kuitansi pungutan")])
     supervisor = as_role("supervisor")
     url = f"/staff/kasus/{case.pk}/teruskan/"
 
@@ -239,7 +221,7 @@ def test_forwarding_through_the_page_creates_the_case_in_the_other_tenant(sukabu
 
 
 def test_the_identity_box_is_enabled_when_the_reporter_consented(sukabumi):
-    case = new_case(consent=True)
+    case = LetterCaseFactory.create(consent=True)
     form = as_role("supervisor").get(f"/staff/kasus/{case.pk}/teruskan/").content.decode()
     assert 'name="identity" value="1" disabled' not in form and 'name="identity"' in form
 
@@ -285,7 +267,7 @@ def test_an_early_deletion_request_can_be_refused(sukabumi):
         assert not EarlyDeletionRequest.objects.filter(case=case).exists()
         assert Case.objects.get(pk=case.pk).shredded_on is None
     assert "early_deletion_refuse" in audit_actions()
-    open_case = new_case()
+    open_case = LetterCaseFactory.create()
     response = as_role("administrator").post(f"/staff/retensi/{open_case.pk}/minta/", {"reason": REASON})
     assert response.status_code == 400 and "sudah ditutup" in response.content.decode()
 
@@ -294,7 +276,7 @@ def test_an_early_deletion_request_can_be_refused(sukabumi):
 
 
 def test_the_audit_page_lists_entries_newest_first_and_verifies_the_chain(sukabumi):
-    first = new_case()
+    first = LetterCaseFactory.create()
     ask_identity(first)
     auditor = as_role("auditor")
     html = auditor.get("/staff/audit/").content.decode()

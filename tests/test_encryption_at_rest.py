@@ -12,7 +12,7 @@ from intake.encryption import KeyUnavailable, current_tenant_key, report_key
 from intake.models import IntakeSettings, KeyPurpose, Report, TenantKey
 from tenants.onboarding import primary_hostname
 from tenants.shared_memo import tenant_rows
-from tests.test_intake_api import FULL_REPORT
+from tests.support.intake_api import FULL_REPORT
 
 
 def submit_report() -> Report:

@@ -21,13 +21,13 @@ from casework.access import case_for, visible_cases
 from casework.models import Case, CaseEvent, Exclusion, InternalNote
 from casework.services.cases import case_assign, case_exclude
 from intake.models import Message
-from intake.report_input import parse_report
-from intake.services.reports import report_submit
 from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.errors import InvalidInput
 from tenants.onboarding import primary_hostname
-from tests.conftest import staff_client
+from tests.factories.accounts import StaffFactory
+from tests.factories.casework import CaseFactory
+from tests.support.clients import staff_client
 from wbs.demo.seed_tenants import DEMO_PASSWORD
 
 TENANT = "sukabumi"
@@ -45,11 +45,6 @@ REPORT = {
     "identity_mode": "confidential",
     "identity": {"name": "Budi", "nik": "3272010101900002"},
 }
-
-
-def new_case() -> Case:
-    with schema_context(TENANT):
-        return report_submit(draft=parse_report(REPORT)).report.case
 
 
 def user(email: str) -> User:
@@ -72,15 +67,14 @@ class World:
 
 @pytest.fixture
 def world(sukabumi) -> World:
-    with schema_context(TENANT):
-        User.objects.create_user(
-            username=OTHER_SUPERVISOR,
-            email=OTHER_SUPERVISOR,
-            password=DEMO_PASSWORD,
-            full_name="Inspektur Pembantu",
-            roles=["supervisor"],
-        )
-    visible, hidden = new_case(), new_case()
+    StaffFactory.create(
+        tenant=TENANT,
+        email=OTHER_SUPERVISOR,
+        password=DEMO_PASSWORD,
+        full_name="Inspektur Pembantu",
+        roles=["supervisor"],
+    )
+    visible, hidden = CaseFactory.create(**REPORT), CaseFactory.create(**REPORT)
     with schema_context(TENANT):
         supervisor = User.objects.get(email=SUPERVISOR)
         for email in EXCLUDED:
@@ -336,7 +330,7 @@ def test_dashboard_counts(world):
             browser.get(path)
         before = {path: visible_text(content_of(browser.get(path))) for path in pages if exists(path)}
         # A new case this person is excluded from changes nothing they can see.
-        fresh = new_case()
+        fresh = CaseFactory.create(**REPORT)
         with schema_context(TENANT):
             case_exclude(
                 case=fresh,

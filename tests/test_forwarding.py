@@ -5,21 +5,18 @@ report went, and a refused or failed forward leaves nothing in either tenant."""
 
 from unittest import mock
 
+import factory
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import schema_context
 
 from casework.models import Case, CaseEvent, CaseState, InternalNote, Outcome
 from casework.services import forwarding
 from casework.services.forwarding import case_forward
-from casework.services.transitions import case_transition
 from intake.encryption import report_key
 from intake.evidence_storage import read_evidence
 from intake.models import Attachment, Channel, IdentityMode, Message, Report
-from intake.report_input import parse_report
-from intake.services.reports import report_submit
 from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.audit.trail import audit_verify
@@ -27,7 +24,8 @@ from tenants.clock import tenant_today
 from tenants.errors import InvalidInput, NotAllowed
 from tenants.models import Tenant
 from tenants.onboarding import primary_hostname
-from tests.support.evidence import pdf_with_author
+from tests.factories.casework import CaseFactory
+from tests.factories.intake import ReportFactory
 
 REPORT = {
     "category": "pungli",
@@ -45,10 +43,16 @@ REPORT = {
 }
 
 
-@pytest.fixture(autouse=True)
-def evidence_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
+# The case the tests forward: REPORT on Sukabumi, in verification (the intake officer started it).
+VerifyingCase = factory.make_factory(
+    Case,
+    FACTORY_CLASS=CaseFactory,
+    state=CaseState.VERIFICATION,
+    actor="verifikator@sukabumi.example",
+    **REPORT,
+)
+
+pytestmark = pytest.mark.usefixtures("evidence_in_tmp")
 
 
 def stored_files(root, slug: str) -> list:
@@ -66,24 +70,6 @@ def footprint(slug: str) -> dict[str, int]:
             "events": CaseEvent.objects.count(),
             "audit": AuditEntry.objects.count(),
         }
-
-
-def sukabumi_case(*, consent: bool, with_file: bool = True) -> tuple[int, str]:
-    """A case on Sukabumi in verification; returns (case id, receipt)."""
-    with schema_context("sukabumi"):
-        draft = parse_report(REPORT)
-        draft.consent_to_forward_identity = consent
-        files = (
-            [SimpleUploadedFile("kwitansi.pdf", pdf_with_author(), "application/pdf")] if with_file else []
-        )
-        submitted = report_submit(draft=draft, files=files)
-        case = Case.objects.get(report=submitted.report)
-        case_transition(
-            case=case,
-            actor=User.objects.get(email="verifikator@sukabumi.example"),
-            transition="start_verification",
-        )
-        return case.pk, submitted.receipt
 
 
 def forward(case_id: int, email: str = "inspektur@sukabumi.example", **kwargs):
@@ -106,7 +92,8 @@ def forward(case_id: int, email: str = "inspektur@sukabumi.example", **kwargs):
 def test_a_city_forwards_to_its_province_with_only_the_chosen_fields(
     sukabumi, sulteng, evidence_in_tmp, django_capture_on_commit_callbacks
 ):
-    case_id, receipt = sukabumi_case(consent=False)
+    arrival = ReportFactory.create(**REPORT, with_pdf=True)
+    case_id, receipt = VerifyingCase.create(arrival=arrival).pk, arrival.receipt
     before = footprint("sulteng")
     with schema_context("sukabumi"), django_capture_on_commit_callbacks(execute=True):
         result = forward(case_id)
@@ -183,14 +170,14 @@ def test_a_city_forwards_to_its_province_with_only_the_chosen_fields(
 
 
 def test_the_identity_goes_along_only_with_the_reporters_consent(sukabumi, sulteng, evidence_in_tmp):
-    without_consent, _receipt = sukabumi_case(consent=False, with_file=False)
+    without_consent = VerifyingCase.create().pk
     before = footprint("sukabumi"), footprint("sulteng")
     with pytest.raises(InvalidInput) as refused:
         forward(without_consent, pass_fields={"what", "description", "identity"})
     assert "identity" in refused.value.errors
     assert (footprint("sukabumi"), footprint("sulteng")) == before
 
-    with_consent, _receipt = sukabumi_case(consent=True, with_file=False)
+    with_consent = VerifyingCase.create(consent=True).pk
     result = forward(with_consent, pass_fields={"what", "description", "how_much", "identity"})
     with schema_context("sulteng"):
         report = Report.objects.get(case__pk=result.received_case_id)
@@ -208,7 +195,7 @@ def test_the_identity_goes_along_only_with_the_reporters_consent(sukabumi, sulte
 
 
 def test_only_a_supervisor_may_forward(sukabumi, sulteng):
-    case_id, _receipt = sukabumi_case(consent=False, with_file=False)
+    case_id = VerifyingCase.create().pk
     before = footprint("sukabumi"), footprint("sulteng")
     for email in ("pemeriksa@sukabumi.example", "verifikator@sukabumi.example", "admin@sukabumi.example"):
         with pytest.raises(NotAllowed):
@@ -232,7 +219,7 @@ def test_only_a_supervisor_may_forward(sukabumi, sulteng):
 def test_a_refused_forward_writes_nothing_in_either_tenant(
     sukabumi, sulteng, evidence_in_tmp, arguments, field
 ):
-    case_id, _receipt = sukabumi_case(consent=True)
+    case_id = VerifyingCase.create(consent=True, with_pdf=True).pk
     before = footprint("sukabumi"), footprint("sulteng")
     files_before = stored_files(evidence_in_tmp, "sukabumi")
     with pytest.raises(InvalidInput) as refused:
@@ -244,7 +231,7 @@ def test_a_refused_forward_writes_nothing_in_either_tenant(
 
 
 def test_a_case_already_concluded_cannot_be_forwarded(sukabumi, sulteng):
-    case_id, _receipt = sukabumi_case(consent=False, with_file=False)
+    case_id = VerifyingCase.create().pk
     forward(case_id)
     before = footprint("sukabumi"), footprint("sulteng")
     with pytest.raises(InvalidInput) as refused:
@@ -254,7 +241,7 @@ def test_a_case_already_concluded_cannot_be_forwarded(sukabumi, sulteng):
 
 
 def test_a_failure_in_the_sending_half_undoes_the_receiving_half(sukabumi, sulteng, evidence_in_tmp):
-    case_id, _receipt = sukabumi_case(consent=False)
+    case_id = VerifyingCase.create(with_pdf=True).pk
     before = footprint("sukabumi"), footprint("sulteng")
     with (
         mock.patch.object(forwarding, "case_message_reporter", side_effect=RuntimeError("mail server down")),
@@ -269,7 +256,7 @@ def test_a_failure_in_the_sending_half_undoes_the_receiving_half(sukabumi, sulte
 
 
 def test_a_receiving_tenant_that_no_longer_accepts_reports_is_refused(sukabumi, sulteng):
-    case_id, _receipt = sukabumi_case(consent=False, with_file=False)
+    case_id = VerifyingCase.create().pk
     Tenant.objects.filter(pk=sulteng.pk).update(status="suspended")
     before = footprint("sukabumi"), footprint("sulteng")
     with pytest.raises(InvalidInput) as refused:

@@ -21,13 +21,13 @@ from casework.services.identity import (
     identity_request,
     identity_view,
 )
-from intake.report_input import parse_report
-from intake.services.reports import report_submit
 from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.audit.trail import audit_verify
 from tenants.errors import InvalidInput, NotAllowed
 from tenants.onboarding import primary_hostname
+from tests.factories.accounts import StaffFactory
+from tests.factories.casework import CaseFactory
 
 TENANT = "sukabumi"
 INVESTIGATOR = "pemeriksa@sukabumi.example"
@@ -41,17 +41,13 @@ IDENTITY = {"name": "Siti Rahma", "nik": "7271010101900001", "phone": "081234567
 REASON = "Perlu meminta keterangan langsung dari pelapor sebagai saksi."
 
 
-def new_case(mode: str = "confidential") -> Case:
-    data: dict[str, object] = {
-        "category": "pungli",
-        "what": "Pungutan liar pada izin usaha",
-        "description": "Petugas meminta uang di luar tarif.",
-        "identity_mode": mode,
-    }
-    if mode != "anonymous":
-        data["identity"] = IDENTITY
-    with schema_context(TENANT):
-        return report_submit(draft=parse_report(data)).report.case
+REPORT = {
+    "category": "pungli",
+    "what": "Pungutan liar pada izin usaha",
+    "description": "Petugas meminta uang di luar tarif.",
+    "identity_mode": "confidential",
+    "identity": IDENTITY,
+}
 
 
 def staff(email: str) -> User:
@@ -64,7 +60,7 @@ def audit_actions(case: Case) -> list[str]:
 
 @pytest.fixture
 def case(sukabumi) -> Case:
-    return new_case()
+    return CaseFactory.create(**REPORT)
 
 
 def test_a_handler_asks_with_a_reason_and_it_is_recorded(case):
@@ -108,7 +104,7 @@ def test_who_may_ask(case, email, allowed):
 
 
 def test_anonymous_reports_refuse_requests(sukabumi):
-    anonymous = new_case("anonymous")
+    anonymous = CaseFactory.create(**REPORT | {"identity_mode": "anonymous", "identity": None})
     with schema_context(TENANT):
         assert anonymous.report.sealed_identity is None
         with pytest.raises(InvalidInput) as refused:
@@ -176,10 +172,8 @@ def test_only_the_custodian_decides(case, email):
 
 def test_the_requester_cannot_decide_their_own_request(case):
     with schema_context(TENANT):
-        both = User.objects.create_user(
-            username="ganda@sukabumi.example",
-            email="ganda@sukabumi.example",
-            roles=["investigator", "identity_custodian"],
+        both = StaffFactory.create(
+            email="ganda@sukabumi.example", roles=["investigator", "identity_custodian"]
         )
         request = identity_request(case=case, actor=both, reason=REASON)
         for approve in (True, False):
@@ -211,7 +205,7 @@ def test_every_view_writes_an_audit_entry(case):
 
 
 def test_the_custodian_sees_a_case_only_through_a_request(case):
-    other = new_case()
+    other = CaseFactory.create(**REPORT)
     with schema_context(TENANT):
         custodian = staff(CUSTODIAN)
         with pytest.raises(Http404):

@@ -3,7 +3,6 @@
 import io
 import json
 import re
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,36 +17,10 @@ from intake.encryption import report_key
 from intake.evidence_storage import read_evidence
 from intake.models import Attachment, IntakeSettings, Message, Report
 from tenants.accounts.models import User
-from tenants.onboarding import primary_hostname
 from tests.support.evidence import GPS_IFD, executable_named_jpg, jpeg_with_gps, pdf_with_author
+from tests.support.intake_api import FULL_REPORT, api, submit
 
 RECEIPT_PATTERN = re.compile(r"^[2-9A-Z]{4}(-[2-9A-Z]{4}){4}$")
-
-FULL_REPORT: dict[str, Any] = {
-    "category": "pungli",
-    "what": "Pungutan liar pada pengurusan izin usaha",
-    "description": "Petugas loket meminta uang Rp 500.000 di luar tarif resmi agar izin cepat terbit.",
-    "who": [{"name": "Ahmad", "position": "Kepala Seksi Perizinan", "unit": "DPMPTSP"}],
-    "where": "Kantor DPMPTSP, loket 3",
-    "when": "Februari 2026",
-    "why": "Tarif resmi nol rupiah menurut Perda.",
-    "how": "Diminta tunai, tanpa kuitansi.",
-    "how_much": 500000,
-    "identity_mode": "confidential",
-    "identity": {"name": "Siti Rahma", "nik": "7271010101900001", "phone": "081234567890"},
-    "relation": "public",
-    "notify_email": "siti@example.com",
-}
-
-
-def api(tenant_slug: str) -> Client:
-    return Client(HTTP_HOST=primary_hostname(tenant_slug))
-
-
-def submit(client: Client, payload: dict, **extra):
-    return client.post(
-        "/api/v1/intake/reports", json.dumps(payload), content_type="application/json", **extra
-    )
 
 
 def open_session(client: Client, receipt: str) -> str:

@@ -7,7 +7,7 @@ import logging
 import pytest
 import sentry_sdk
 
-from tests.conftest import client_for
+from tests.support.clients import client_for
 from tests.support.sentry import CapturingTransport
 from wbs import observability
 

@@ -13,7 +13,7 @@ from tenants.errors import InvalidInput
 from tenants.models import Domain, SchemaTemplate, Tenant
 from tenants.onboarding import TenantApplication
 from tenants.schema_template import TemplateOutOfDate
-from tests.conftest import client_for, totp_code
+from tests.support.clients import client_for, totp_code
 from wbs import onboarding as platform_onboarding
 from wbs.onboarding import tenant_onboard
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import factory
 import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -21,12 +22,12 @@ from casework.services.reminders import (
 )
 from casework.tasks import send_reminders_due
 from intake.models import Channel
-from intake.report_input import parse_report
-from intake.services.reports import report_submit
 from intake.tasks import DIGEST_SLOTS, digest_slot
 from tenants.accounts.models import StaffRole, User
 from tenants.db import connection
 from tenants.models import Tenant
+from tests.factories.accounts import StaffFactory, tenant_slug
+from tests.factories.casework import CaseFactory
 
 WHAT = "Pungutan liar di loket perizinan"
 DESCRIPTION = "Petugas meminta uang tunai Rp 750.000 agar berkas didahulukan."
@@ -41,24 +42,16 @@ ACK_DUE = date(2026, 3, 13)  # Friday
 VERIFY_DUE = date(2026, 3, 17)  # Tuesday, the last working day before the Idul Fitri week
 
 
-def open_case(slug: str, received_on: date = RECEIVED, assignee: str | None = "pemeriksa") -> Case:
-    """A report with a case, received on ``received_on`` (call inside ``schema_context(slug)``)."""
-    draft = parse_report(
-        {
-            "category": "korupsi",
-            "what": WHAT,
-            "description": DESCRIPTION,
-            "who": [{"name": ACCUSED, "position": "Kepala Seksi", "unit": "DPMPTSP"}],
-        }
-    )
-    report = report_submit(draft=draft, channel=Channel.LETTER, received_on=received_on).report
-    case = Case.objects.select_related("report").get(report=report)
-    if (slug, received_on) == ("sukabumi", RECEIVED):
-        assert (case.acknowledge_due, case.verification_due) == (ACK_DUE, VERIFY_DUE)
-    if assignee:
-        case.assignee = staff(slug, assignee)
-        case.save()
-    return case
+class CaseFromLetter(CaseFactory):
+    """A report received by letter on Tuesday 10 March 2026, its case given to the tenant's investigator."""
+
+    channel = Channel.LETTER
+    received_on = RECEIVED
+    category = "korupsi"
+    what = WHAT
+    description = DESCRIPTION
+    who = factory.List([factory.Dict({"name": ACCUSED, "position": "Kepala Seksi", "unit": "DPMPTSP"})])
+    assignee = factory.LazyAttribute(lambda case: f"pemeriksa@{tenant_slug(case.tenant)}.example")
 
 
 def staff(slug: str, local_part: str) -> User:
@@ -95,15 +88,21 @@ def in_sukabumi(sukabumi):
 # --- when and to whom ---------------------------------------------------------------------------
 
 
+def test_the_letter_these_tests_use_is_due_on_friday_and_tuesday(in_sukabumi):
+    case = CaseFromLetter.create()
+    assert (case.received_on, case.acknowledge_due, case.verification_due) == (RECEIVED, ACK_DUE, VERIFY_DUE)
+    assert case.assignee == staff("sukabumi", "pemeriksa")
+
+
 def test_nothing_two_working_days_before_a_deadline(in_sukabumi, monkeypatch, mailoutbox):
-    open_case("sukabumi")
+    CaseFromLetter.create()
     assert run(monkeypatch, "sukabumi", date(2026, 3, 11)) == 0  # Wednesday; acknowledge due Friday
     assert mailoutbox == []
     assert not DeadlineReminder.objects.exists()
 
 
 def test_a_reminder_goes_to_the_assignee_one_working_day_before(in_sukabumi, monkeypatch, mailoutbox):
-    case = open_case("sukabumi")
+    case = CaseFromLetter.create()
     assert run(monkeypatch, "sukabumi", date(2026, 3, 12)) == 1  # Thursday
     assert recipients(mailoutbox) == ["pemeriksa@sukabumi.example"]
     mail = mailoutbox[0]
@@ -117,7 +116,7 @@ def test_a_reminder_goes_to_the_assignee_one_working_day_before(in_sukabumi, mon
 
 
 def test_a_reminder_over_the_weekend_goes_out_on_friday(in_sukabumi, monkeypatch, mailoutbox):
-    case = open_case("sukabumi", received_on=date(2026, 3, 4))  # Wednesday
+    case = CaseFromLetter.create(received_on=date(2026, 3, 4))  # Wednesday
     assert (case.acknowledge_due, case.verification_due) == (date(2026, 3, 9), date(2026, 3, 11))
     assert run(monkeypatch, "sukabumi", date(2026, 3, 5)) == 0  # Thursday: two working days before
     assert run(monkeypatch, "sukabumi", date(2026, 3, 6)) == 1  # Friday: the working day before
@@ -125,7 +124,7 @@ def test_a_reminder_over_the_weekend_goes_out_on_friday(in_sukabumi, monkeypatch
 
 
 def test_escalation_to_the_supervisors_once_a_deadline_has_passed(in_sukabumi, monkeypatch, mailoutbox):
-    case = open_case("sukabumi")
+    case = CaseFromLetter.create()
     # Monday 16 March: acknowledging was due Friday; verifying is due tomorrow.
     assert run(monkeypatch, "sukabumi", date(2026, 3, 16)) == 2
     assert recipients(mailoutbox) == ["inspektur@sukabumi.example", "pemeriksa@sukabumi.example"]
@@ -139,13 +138,13 @@ def test_escalation_to_the_supervisors_once_a_deadline_has_passed(in_sukabumi, m
 
 
 def test_an_unassigned_case_reminds_the_intake_officers(in_sukabumi, monkeypatch, mailoutbox):
-    open_case("sukabumi", assignee=None)
+    CaseFromLetter.create(assignee=None)
     run(monkeypatch, "sukabumi", date(2026, 3, 12))
     assert recipients(mailoutbox) == ["verifikator@sukabumi.example"]
 
 
 def test_a_case_assigned_to_a_team_reminds_its_members(in_sukabumi, monkeypatch, mailoutbox):
-    case = open_case("sukabumi", assignee=None)
+    case = CaseFromLetter.create(assignee=None)
     team = Team.objects.create(name="Tim Pemeriksa I")
     team.members.add(
         staff("sukabumi", "pemeriksa"), staff("sukabumi", "auditor")
@@ -157,7 +156,7 @@ def test_a_case_assigned_to_a_team_reminds_its_members(in_sukabumi, monkeypatch,
 
 
 def test_each_reminder_and_escalation_is_sent_once(in_sukabumi, monkeypatch, mailoutbox):
-    case = open_case("sukabumi")
+    case = CaseFromLetter.create()
     assert run(monkeypatch, "sukabumi", date(2026, 3, 12)) == 1  # reminder: acknowledge
     assert run(monkeypatch, "sukabumi", date(2026, 3, 12)) == 0  # the next hourly run
     assert run(monkeypatch, "sukabumi", date(2026, 3, 13)) == 0  # due day: already reminded
@@ -178,7 +177,7 @@ def test_each_reminder_and_escalation_is_sent_once(in_sukabumi, monkeypatch, mai
 
 
 def test_a_notice_already_claimed_by_another_worker_is_skipped(in_sukabumi, monkeypatch, mailoutbox):
-    case = open_case("sukabumi")
+    case = CaseFromLetter.create()
     DeadlineReminder.objects.create(case=case, deadline="acknowledge", due_on=ACK_DUE, level="escalation")
     assert run(monkeypatch, "sukabumi", date(2026, 3, 16)) == 1
     # The escalation was someone else's; the reminder in the same run still went out.
@@ -186,7 +185,7 @@ def test_a_notice_already_claimed_by_another_worker_is_skipped(in_sukabumi, monk
 
 
 def test_a_failed_send_is_retried_on_the_next_run(in_sukabumi, monkeypatch, mailoutbox):
-    open_case("sukabumi")
+    CaseFromLetter.create()
 
     class Down:
         def send_messages(self, messages):
@@ -202,7 +201,7 @@ def test_a_failed_send_is_retried_on_the_next_run(in_sukabumi, monkeypatch, mail
 
 
 def test_a_moved_deadline_is_reminded_again(in_sukabumi, monkeypatch, mailoutbox):
-    case = open_case("sukabumi")
+    case = CaseFromLetter.create()
     run(monkeypatch, "sukabumi", date(2026, 3, 12))
     case.acknowledge_due, case.verification_due = date(2026, 3, 26), date(2026, 4, 30)  # e.g. after a pause
     case.save()
@@ -215,7 +214,7 @@ def test_a_moved_deadline_is_reminded_again(in_sukabumi, monkeypatch, mailoutbox
 
 
 def test_an_excluded_assignee_gets_nothing(in_sukabumi, monkeypatch, mailoutbox):
-    case = open_case("sukabumi")
+    case = CaseFromLetter.create()
     pemeriksa = staff("sukabumi", "pemeriksa")
     # Still recorded as the assignee (the worst case): the exclusion wins.
     Exclusion.objects.create(case=case, user=pemeriksa, reason="keluarga terlapor")
@@ -232,10 +231,8 @@ def test_an_excluded_assignee_gets_nothing(in_sukabumi, monkeypatch, mailoutbox)
 
 
 def test_an_excluded_supervisor_gets_no_escalation(in_sukabumi, monkeypatch, mailoutbox):
-    case = open_case("sukabumi")
-    User.objects.create(
-        username="wakil@sukabumi.example", email="wakil@sukabumi.example", roles=[StaffRole.SUPERVISOR]
-    )
+    case = CaseFromLetter.create()
+    StaffFactory.create(email="wakil@sukabumi.example", roles=[StaffRole.SUPERVISOR])
     Exclusion.objects.create(case=case, user=staff("sukabumi", "inspektur"), reason="terlapor adalah adiknya")
     run(monkeypatch, "sukabumi", date(2026, 3, 16))
     assert recipients(mailoutbox) == ["pemeriksa@sukabumi.example", "wakil@sukabumi.example"]
@@ -243,8 +240,8 @@ def test_an_excluded_supervisor_gets_no_escalation(in_sukabumi, monkeypatch, mai
 
 
 def test_an_excluded_person_hears_of_other_cases_but_not_this_one(in_sukabumi, monkeypatch, mailoutbox):
-    hidden = open_case("sukabumi", assignee=None)
-    visible = open_case("sukabumi", assignee=None)
+    hidden = CaseFromLetter.create(assignee=None)
+    visible = CaseFromLetter.create(assignee=None)
     Exclusion.objects.create(case=hidden, user=staff("sukabumi", "verifikator"), reason="konflik")
     run(monkeypatch, "sukabumi", date(2026, 3, 12))
     mail = mail_to(mailoutbox, "verifikator@sukabumi.example")
@@ -256,8 +253,8 @@ def test_an_excluded_person_hears_of_other_cases_but_not_this_one(in_sukabumi, m
 
 
 def test_a_paused_case_gets_nothing(in_sukabumi, monkeypatch, mailoutbox):
-    paused = open_case("sukabumi")
-    running = open_case("sukabumi")
+    paused = CaseFromLetter.create()
+    running = CaseFromLetter.create()
     Case.objects.filter(pk=paused.pk).update(
         state=CaseState.CLARIFICATION, state_before_pause=CaseState.VERIFICATION, paused_on=date(2026, 3, 11)
     )
@@ -270,14 +267,14 @@ def test_a_paused_case_gets_nothing(in_sukabumi, monkeypatch, mailoutbox):
 
 
 def test_a_concluded_case_gets_nothing(in_sukabumi, monkeypatch, mailoutbox):
-    case = open_case("sukabumi")
+    case = CaseFromLetter.create()
     Case.objects.filter(pk=case.pk).update(state=CaseState.CONCLUDED, concluded_on=date(2026, 3, 11))
     assert run(monkeypatch, "sukabumi", date(2026, 3, 16)) == 0
     assert mailoutbox == []
 
 
 def test_done_steps_are_not_reminded(in_sukabumi, monkeypatch, mailoutbox):
-    case = open_case("sukabumi")
+    case = CaseFromLetter.create()
     Case.objects.filter(pk=case.pk).update(state=CaseState.VERIFICATION, acknowledged_on=date(2026, 3, 11))
     run(monkeypatch, "sukabumi", date(2026, 3, 16))
     assert recipients(mailoutbox) == ["pemeriksa@sukabumi.example"]  # verification reminder only
@@ -290,7 +287,7 @@ def test_done_steps_are_not_reminded(in_sukabumi, monkeypatch, mailoutbox):
 def test_mails_carry_the_reference_and_the_date_but_nothing_from_the_report(
     in_sukabumi, monkeypatch, mailoutbox
 ):
-    case = open_case("sukabumi")
+    case = CaseFromLetter.create()
     run(monkeypatch, "sukabumi", date(2026, 3, 16))
     assert len(mailoutbox) == 2
     for mail in mailoutbox:
@@ -304,7 +301,7 @@ def test_mails_carry_the_reference_and_the_date_but_nothing_from_the_report(
 
 def test_mails_are_in_the_tenants_language(in_sukabumi, monkeypatch, mailoutbox):
     Tenant.objects.filter(schema_name="sukabumi").update(default_language="en")
-    open_case("sukabumi")
+    CaseFromLetter.create()
     run(monkeypatch, "sukabumi", date(2026, 3, 16))
     escalation = mail_to(mailoutbox, "inspektur@sukabumi.example")
     assert "These deadlines have passed" in escalation.body
@@ -314,9 +311,9 @@ def test_mails_are_in_the_tenants_language(in_sukabumi, monkeypatch, mailoutbox)
 
 def test_each_tenant_reminds_by_its_own_day(sulteng, sukabumi, monkeypatch, mailoutbox):
     with schema_context("sukabumi"):
-        in_sukabumi = open_case("sukabumi")
+        in_sukabumi = CaseFromLetter.create()
     with schema_context("sulteng"):
-        in_sulteng = open_case("sulteng")
+        in_sulteng = CaseFromLetter.create(tenant="sulteng")
     # Friday 13 March 23:30 WIB is already Saturday 00:30 in Palu (WITA).
     monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 13, 16, 30, tzinfo=UTC))
     with schema_context("sukabumi"):
@@ -384,7 +381,7 @@ def test_the_beat_task_queues_the_tenants_whose_slot_it_is(sulteng, sukabumi, mo
 
 def test_the_beat_task_runs_the_reminders_inside_the_tenant(sukabumi, monkeypatch, mailoutbox):
     with schema_context("sukabumi"):
-        case = open_case("sukabumi")
+        case = CaseFromLetter.create()
     connection.set_schema_to_public()
     slot = reminder_slot("sukabumi")
     # Thursday 12 March, 10:xx WIB (03:xx UTC), in Sukabumi's slot. Tasks run eagerly in tests.

@@ -17,8 +17,8 @@ from intake.models import Report
 from tenants.onboarding import primary_hostname
 from tenants.schema_template import _libpq_environment, pg_dump_binary
 from tests.support.evidence import jpeg_with_gps
+from tests.support.intake_api import FULL_REPORT
 from tests.support.sentry import CapturingTransport
-from tests.test_intake_api import FULL_REPORT
 from wbs import observability
 
 CLIENT_IP = "198.51.100.23"

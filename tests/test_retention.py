@@ -5,12 +5,10 @@ that says the report was destroyed; early deletion takes two administrators."""
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import schema_context
 
 from casework.models import Case, CaseState, EarlyDeletionRequest, InternalNote, RetentionPolicy
-from casework.services.cases import case_add_note
 from casework.services.retention import (
     case_approve_early_deletion,
     case_request_early_deletion,
@@ -21,16 +19,14 @@ from casework.services.transitions import case_transition
 from casework.tasks import shred_expired_cases_due
 from intake.encryption import KeyUnavailable, report_key
 from intake.models import Attachment, Message, Report
-from intake.report_input import parse_report
-from intake.services.mailbox import mailbox_reply
-from intake.services.reports import report_submit
 from tenants.accounts.models import StaffRole, User
 from tenants.audit.models import AuditEntry
 from tenants.audit.trail import audit_verify
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput, NotAllowed
 from tenants.onboarding import primary_hostname
-from tests.support.evidence import pdf_with_author
+from tests.factories.casework import CaseFactory
+from tests.factories.intake import ReportFactory
 
 REPORT = {
     "category": "pungli",
@@ -44,10 +40,7 @@ REPORT = {
 }
 
 
-@pytest.fixture(autouse=True)
-def evidence_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("evidence_in_tmp")
 
 
 def stored_files(root) -> list:
@@ -59,28 +52,21 @@ def staff(email: str) -> User:
 
 
 def submitted_case(*, with_file: bool = True) -> tuple[Case, str]:
-    files = [SimpleUploadedFile("kwitansi.pdf", pdf_with_author(), "application/pdf")] if with_file else []
-    submitted = report_submit(draft=parse_report(REPORT), files=files)
-    return Case.objects.get(report=submitted.report), submitted.receipt
+    arrival = ReportFactory.create(**REPORT, with_pdf=with_file)
+    return CaseFactory.create(arrival=arrival), arrival.receipt
 
 
 def closed_case(*, with_file: bool = True) -> tuple[Case, str]:
-    """A case taken through the workflow to closed, with messages, a note and a file."""
-    case, receipt = submitted_case(with_file=with_file)
-    officer, supervisor = staff("verifikator@sukabumi.example"), staff("inspektur@sukabumi.example")
-    case = case_transition(case=case, actor=officer, transition="start_verification")
-    mailbox_reply(report=case.report, body="Saya punya kuitansi tambahan.")
-    case_add_note(case=case, actor=supervisor, body="Cek loket 3, petugas shift pagi.")
-    case = case_transition(case=case, actor=officer, transition="accept_for_review")
-    case = case_transition(
-        case=case,
-        actor=supervisor,
-        transition="conclude",
+    """A case taken through the workflow to closed (substantiated), with messages, a note and a file."""
+    arrival = ReportFactory.create(**REPORT, with_pdf=with_file)
+    case = CaseFactory.create(
+        arrival=arrival,
+        state=CaseState.CLOSED,
         outcome="substantiated",
-        summary="Terbukti; petugas dijatuhi hukuman disiplin.",
+        replies=["Saya punya kuitansi tambahan."],
+        notes=["Cek loket 3, petugas shift pagi."],
     )
-    case = case_transition(case=case, actor=officer, transition="close")
-    return case, receipt
+    return case, arrival.receipt
 
 
 def expire(case: Case) -> None:

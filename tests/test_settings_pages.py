@@ -19,13 +19,13 @@ from casework.workflow import DEFAULT_NOTICES
 from intake.encryption import report_key
 from intake.models import Category, IntakeSettings, Message
 from intake.report_input import parse_report
-from intake.services.reports import report_submit
 from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.errors import InvalidInput
 from tenants.models import Tenant
 from tenants.shared_memo import tenant_rows
-from tests.conftest import client_for, staff_client
+from tests.factories.casework import CaseFactory
+from tests.support.clients import client_for, staff_client
 from tests.support.evidence import jpeg_with_gps
 
 TENANT = "sukabumi"
@@ -92,13 +92,7 @@ def tenant_row() -> Tenant:
 
 
 def new_case(files=()) -> Case:
-    with schema_context(TENANT):
-        submitted = report_submit(
-            draft=parse_report(REPORT),
-            files=[SimpleUploadedFile(name, content) for name, content in files],
-            channel="letter",
-        )
-        return Case.objects.select_related("report").get(report=submitted.report)
+    return CaseFactory.create(**REPORT, tenant=TENANT, channel="letter", files=files)
 
 
 def png_bytes() -> bytes:

@@ -26,7 +26,6 @@ from intake.models import Attachment, Category, KeyPurpose, Message, Report
 from tenants.accounts.models import StaffRole, User
 from tenants.audit.models import AuditEntry
 from tenants.clock import tenant_today
-from tests.conftest import client_for
 from tests.support.casework import (
     DESCRIPTION,
     EMAIL,
@@ -37,9 +36,10 @@ from tests.support.casework import (
     WHAT,
     as_role,
     assert_page_opens_only_for,
-    new_case,
     staff_client_of,
 )
+from tests.support.casework import LetterCaseFactory as new_case
+from tests.support.clients import client_for
 from tests.support.evidence import jpeg_with_gps
 from wbs.demo.seed_tenants import DEMO_PASSWORD
 

@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 
 from intake.models import Category
 from tenants.db import connection
-from tests.conftest import client_for, staff_client
+from tests.support.clients import client_for, staff_client
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_reports_alternating_between_tenants_land_in_their_own_schema(sulteng, s
     """A report's arrival runs as a prepared statement, planned once per connection and
     reused for every tenant: each submission must still land in its own tenant's tables."""
     from intake.models import Report
-    from tests.test_intake_api import FULL_REPORT
+    from tests.support.intake_api import FULL_REPORT
 
     def reports_of(schema: str) -> int:
         with schema_context(schema):

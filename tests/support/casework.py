@@ -1,19 +1,15 @@
-"""Shared by the casework page tests: the demo staff of one tenant, a case opened
-from a letter, and the check that a page opens for exactly the roles it names."""
+"""Shared by the casework page tests: the demo staff of one tenant, the report they
+record from a letter, and the check that a page opens for exactly the roles it names."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.files.uploadedfile import SimpleUploadedFile
+import factory
 from django.test import Client
-from django_tenants.utils import schema_context
 
-from casework.models import Case
-from intake.report_input import parse_report
-from intake.services.reports import report_submit
+from intake.models import Channel, IdentityMode
 from tenants.models import Tenant
-from tests.conftest import staff_client
+from tests.factories.casework import CaseFactory
+from tests.support.clients import staff_client
 
 TENANT = "sukabumi"
 EMAIL = {
@@ -29,26 +25,20 @@ IDENTITY_NAME = "Siti Rahmawati"
 IDENTITY_NIK = "3272010101900001"
 WHAT = "Pungutan liar di loket perizinan"
 DESCRIPTION = "Petugas loket meminta uang tambahan di luar tarif resmi agar izin cepat selesai."
-REPORT: dict[str, Any] = {
-    "category": "pungli",
-    "what": WHAT,
-    "description": DESCRIPTION,
-    "who": [{"name": "Petugas loket 3", "position": "Staf", "unit": "DPMPTSP"}],
-    "where": "Mal Pelayanan Publik",
-    "identity_mode": "confidential",
-    "identity": {"name": IDENTITY_NAME, "nik": IDENTITY_NIK},
-}
 
 
-def new_case(*, files: Any = (), consent: bool = False, **changes: Any) -> Case:
-    """A case opened the way a report received by letter opens one."""
-    with schema_context(TENANT):
-        submitted = report_submit(
-            draft=parse_report(REPORT | changes | {"consent_to_forward_identity": consent}),
-            files=[SimpleUploadedFile(name, content) for name, content in files],
-            channel="letter",
-        )
-        return Case.objects.select_related("report").get(report=submitted.report)
+class LetterCaseFactory(CaseFactory):
+    """A case opened the way a report received by letter opens one (in TENANT)."""
+
+    tenant = TENANT
+    channel = Channel.LETTER
+    category = "pungli"
+    what = WHAT
+    description = DESCRIPTION
+    who = factory.List([factory.Dict({"name": "Petugas loket 3", "position": "Staf", "unit": "DPMPTSP"})])
+    where = "Mal Pelayanan Publik"
+    identity_mode = IdentityMode.CONFIDENTIAL
+    identity = factory.Dict({"name": IDENTITY_NAME, "nik": IDENTITY_NIK})
 
 
 def staff_client_of(email: str) -> Client:

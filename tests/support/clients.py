@@ -1,0 +1,52 @@
+"""Clients that talk to a tenant's host the way a browser or an integration does:
+anonymous, signed in as a staff member (password, then the authenticator's code), or
+with a staff member's API token."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tenants.utils import schema_context
+
+from tenants.accounts.models import User
+from tenants.models import Tenant
+from tenants.onboarding import primary_hostname
+from wbs.demo.seed_tenants import DEMO_PASSWORD
+
+
+def client_for(tenant: Tenant | None) -> Client:
+    """A browser-like client talking to a tenant's host (or the operator's with None)."""
+    host = primary_hostname(tenant.schema_name) if tenant else settings.WBS_BASE_DOMAIN
+    return Client(HTTP_HOST=host)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code an authenticator app shows for this device right now."""
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def authenticator_of(tenant: Tenant, email: str) -> TOTPDevice:
+    """The staff member's confirmed TOTP device (created if missing), ready to accept the current code."""
+    with schema_context(tenant.schema_name):
+        user = User.objects.get(email=email)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+        # A code is accepted once per time step; let a second sign-in in the same step through.
+        device.last_t = -1
+        device.save(update_fields=["last_t"])
+    return device
+
+
+def staff_client(tenant: Tenant, email: str, password: str = DEMO_PASSWORD) -> Client:
+    """A client fully signed in as this staff member: password, then TOTP code."""
+    device = authenticator_of(tenant, email)
+    client = client_for(tenant)
+    response = client.post("/staff/login/", {"username": email, "password": password})
+    assert response.status_code == 302, f"login of {email} on {tenant.schema_name} failed"
+    assert response["Location"] == "/staff/login/kode/"
+    verified = client.post("/staff/login/kode/", {"code": totp_code(device)})
+    assert verified.status_code == 302 and verified["Location"] == "/staff/", f"TOTP of {email} failed"
+    return client
