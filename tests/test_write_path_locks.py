@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +26,8 @@ from tenants.audit.trail import audit_verify
 from tenants.db import connection
 from tenants.models import Domain, RegionKind, Tenant, TimeZone
 from tenants.onboarding import TenantApplication
+from tests.factories.accounts import StaffFactory
+from tests.factories.intake import ReportFactory
 from tests.support.evidence import jpeg_with_gps
 from wbs.onboarding import tenant_onboard
 
@@ -37,12 +38,6 @@ REPORT = {
     "identity_mode": "anonymous",
 }
 PAIR = ("lockcity", "lockprov")
-
-
-@pytest.fixture
-def evidence_in_tmp(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
 
 
 def _onboard(slug: str) -> Tenant:
@@ -65,13 +60,10 @@ def two_committed_tenants(django_db_setup: None, django_db_blocker: Any) -> Iter
     with django_db_blocker.unblock():
         tenants = tuple(_onboard(slug) for slug in PAIR)
         for tenant in tenants:
-            with schema_context(tenant.schema_name):
-                User.objects.create_user(
-                    username=f"inspektur@{tenant.schema_name}.example",
-                    email=f"inspektur@{tenant.schema_name}.example",
-                    roles=[StaffRole.SUPERVISOR],
-                )
-                report_submit(draft=parse_report(REPORT), channel="letter")
+            StaffFactory.create(
+                tenant=tenant, email=f"inspektur@{tenant.schema_name}.example", roles=[StaffRole.SUPERVISOR]
+            )
+            ReportFactory.create(tenant=tenant, channel="letter", category="korupsi")
         try:
             yield tenants  # type: ignore[misc]
         finally:
