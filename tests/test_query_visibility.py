@@ -30,7 +30,7 @@ def arrival_statements(captured: CaptureQueriesContext) -> list[str]:
     return [
         query["sql"]
         for query in captured.captured_queries
-        if query["sql"].startswith("WITH") and "INSERT INTO" in query["sql"]
+        if (query["sql"] or "").startswith("WITH") and "INSERT INTO" in query["sql"]
     ]
 
 
@@ -48,6 +48,21 @@ def test_a_report_submitted_through_the_service_is_seen_arriving(sukabumi):
     assert_one_arrival_statement(captured)
     with schema_context("sukabumi"):
         assert Report.objects.filter(pk=submitted.report_id).exists()
+
+
+def test_the_arrival_is_seen_with_its_text_once_prepared(sukabumi):
+    """After five arrivals on a connection psycopg prepares the statement, and keeps no
+    text of what it runs prepared: the logged text is still the statement's."""
+    with schema_context("sukabumi"):
+        for _ in range(6):
+            report_submit(draft=parse_report(REPORT))
+        with CaptureQueriesContext(connection) as captured:
+            report_submit(draft=parse_report(REPORT))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'WITH guard%%'")
+            assert cursor.fetchone() == (1,)
+
+    assert_one_arrival_statement(captured)
 
 
 def test_a_report_submitted_through_the_api_is_seen_arriving(sukabumi):

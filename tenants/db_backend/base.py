@@ -19,7 +19,9 @@ in-process WSGI loop, the original code against the same code without it):
   the statement (``OPTIONS["prepare_threshold"]``); Django's cursors bind client-side
   and never prepare. The psycopg cursor is kept while its connection lives: a new one
   starts with an empty cache of parameter dumpers, which for a report's 33 parameters
-  cost about 10% of a submission.
+  cost about 10% of a submission. What it ran is logged (DEBUG, CaptureQueriesContext)
+  with its parameters written in, as Django logs a query when all cursors bind on the
+  server: psycopg keeps no text of a prepared execution.
 """
 
 import threading
@@ -27,11 +29,23 @@ from typing import Any
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.db.backends.utils import CursorWrapper
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
 
+class DatabaseOperations(PostgresOperations):
+    def last_executed_query(self, cursor: Any, sql: Any, params: Any) -> str:
+        if isinstance(cursor, psycopg.ClientCursor):  # Django's own cursors
+            return super().last_executed_query(cursor, sql, params)
+        try:  # written out on the client, as Django does when every cursor binds on the server
+            return self.compose_sql(sql, params)
+        except psycopg.errors.DataError:
+            return str(sql)
+
+
 class DatabaseWrapper(TenantDatabaseWrapper):
+    ops_class = DatabaseOperations
     # The last selection this connection made: schema name and whether public follows it.
     wbs_selected: tuple[str, bool] | None = None
     wbs_wants_server_binding = False  # set only while server_binding_cursor() asks for one
