@@ -1,10 +1,12 @@
 """The database backend's own savings: no repeated SET search_path (see test_routing),
-and each thread reading the tenant selected on its own connection."""
+each thread reading the tenant selected on its own connection, and a health check that
+asks the socket before sending SELECT 1."""
 
 from typing import Any
 
 import pytest
 from django.db import connections, transaction
+from django.db.backends.postgresql.base import DatabaseWrapper as PostgresDatabaseWrapper
 
 from tenants.db import connection
 
@@ -49,3 +51,40 @@ def test_the_same_tenant_selected_again_after_a_rollback_still_reads_its_own_sch
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
         assert cursor.fetchone() == ("sukabumi",)
+
+
+def test_an_idle_connection_is_health_checked_without_a_round_trip_and_replaced_once_the_server_ended_it(
+    django_db_setup: None, django_db_blocker: Any, monkeypatch: Any
+) -> None:
+    db = connections["default"]
+    round_trips: list[bool] = []
+    real_check = PostgresDatabaseWrapper.is_usable
+
+    def counted_check(self: Any) -> bool:
+        round_trips.append(True)
+        return bool(real_check(self))
+
+    monkeypatch.setattr(PostgresDatabaseWrapper, "is_usable", counted_check)
+
+    def request() -> int:
+        db.close_if_unusable_or_obsolete()  # request_started
+        with db.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (pid,) = cursor.fetchone()
+        db.close_if_unusable_or_obsolete()  # request_finished
+        return int(pid)
+
+    with django_db_blocker.unblock():
+        monkeypatch.setitem(db.settings_dict, "CONN_MAX_AGE", None)  # persistent, as in production
+        db.close()
+        first = request()
+        assert request() == first and round_trips == [], "a healthy idle connection: no SELECT 1"
+
+        other = connections.create_connection("default")
+        with other.cursor() as cursor:  # as a restart or an idle timeout would, and wait for it
+            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [first])
+        other.close()
+
+        assert request() != first, "the next request runs on a new connection, without an error"
+        assert round_trips == [True], "the server's farewell on the socket: Django's own check ran"
+    db.close()
