@@ -48,7 +48,6 @@ from django.db.models import (
     IntegerField,
     UUIDField,
 )
-from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
 from tenants.db import tenant_connection
@@ -135,7 +134,7 @@ def _default_maker(model_field: models.Field[Any, Any]) -> Callable[[], Any] | N
     """What makes a left-out column's value each time, or None when its default is a constant."""
     if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
         return timezone.now if isinstance(model_field, DateTimeField) else date.today
-    if model_field.default is not NOT_PROVIDED and callable(model_field.default):
+    if model_field.has_default() and callable(model_field.default):
         return model_field.get_default
     return None
 
@@ -225,15 +224,13 @@ def insert_linked(rows: Sequence[NewRow], *, guard_sql: str = "", guard_params: 
     statement = _statements.get(key)
     if statement is None:
         statement = _statements.setdefault(key, _statement_for(key))
-    # A prepared statement with parameters bound by the server: parsed and planned once
-    # per connection, not once per report (Django's cursors bind client-side and never
-    # prepare; DB_PREPARED_STATEMENTS in settings lets psycopg prepare this one). A
-    # tenant switch changes search_path, and PostgreSQL re-plans a cached statement
-    # whenever search_path differs from the one it was planned under.
+    # Bound by the server, so that psycopg prepares it (OPTIONS["prepare_threshold"]):
+    # parsed and planned once per connection, not once per report. A tenant switch
+    # changes search_path, and PostgreSQL re-plans a cached statement whenever
+    # search_path differs from the one it was planned under.
     cursor = db.server_binding_cursor()  # kept open for the connection's next arrival
-    with db.wrap_database_errors:
-        cursor.execute(statement, params, prepare=True)
-        ids = cursor.fetchone()
+    cursor.execute(statement, params)
+    ids = cursor.fetchone()
     if ids is None:
         raise PreconditionFailed(guard_sql)
     for row, pk in zip(rows, ids, strict=True):

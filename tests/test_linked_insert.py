@@ -116,14 +116,14 @@ def test_the_cursor_kept_for_the_connection_recovers_from_a_failed_statement(in_
     """After a refused statement (a duplicate receipt hash), the same kept cursor runs the
     next one."""
     insert_linked(report_case_event("f" * 64))
-    kept = connection.server_binding_cursor()
+    kept = connection.server_binding_cursor().cursor
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_linked(report_case_event("f" * 64))
 
     retried = report_case_event("0" * 64)
     insert_linked(retried)
 
-    assert connection.server_binding_cursor() is kept
+    assert connection.server_binding_cursor().cursor is kept
     assert Report.objects.filter(pk=retried[0].pk, receipt_hash="0" * 64).exists()
 
 
@@ -131,11 +131,11 @@ def test_a_new_connection_gets_a_new_server_binding_cursor(django_db_setup, djan
     db = connections["default"]
     with django_db_blocker.unblock():
         db.set_schema_to_public()
-        first = db.server_binding_cursor()
+        first = db.server_binding_cursor().cursor
         db.close()
         second = db.server_binding_cursor()
-        second.execute("SELECT current_schema()", prepare=True)
-        assert second is not first and second.connection is db.connection
+        second.execute("SELECT current_schema()")
+        assert second.cursor is not first and second.cursor.connection is db.connection
         assert second.fetchone() == ("public",)
         db.close()
 

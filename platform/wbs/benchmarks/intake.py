@@ -24,7 +24,11 @@ onboarded tenant whose submission limit is raised so that no 429 can occur.
   2. JSON, confidential: the same plus the reporter's identity and notify e-mail.
   3. Multipart: the anonymous report with a ~1 MB JPEG photo (1600x1200, EXIF with
      GPS), which intake decodes, re-encodes without metadata, seals and stores.
-  4. Ceiling: POST /bench/bare-insert with the same JSON body, through the same
+  4. JSON, anonymous, ORM arrival: the same body to POST /bench/reports-orm-arrival,
+     the same API view except that the arrival's four rows (report, case, first event,
+     audit entry) are written by plain ORM inserts in one transaction instead of the
+     one statement of tenants.linked_insert (see wbs.benchmarks.bare_urls).
+  5. Ceiling: POST /bench/bare-insert with the same JSON body, through the same
      middleware (tenant routing, sessions, locale, CSRF-exempt like the API), which
      inserts the body as one row and answers 201. It exists only in
      wbs.benchmarks.bare_urls, named only by wbs.benchmarks.bare_settings, which only
@@ -35,7 +39,9 @@ onboarded tenant whose submission limit is raised so that no 429 can occur.
 - Reported per scenario: requests sent, errors (any non-2xx answer or failed
   connection), reports per second (2xx answers / wall time of the rounds), p50 and p99
   latency of the 2xx answers. Targets: JSON throughput >= 0.5 x the ceiling's, JSON
-  p99 <= 150 ms with 16 concurrent reporters. The throughput ratio is also given
+  p99 <= 150 ms with 16 concurrent reporters. The one-statement arrival against the
+  ORM one: json_anonymous reports/s / ORM-arrival reports/s, overall and round by round,
+  and the server CPU per request of each. The throughput ratio is also given
   round by round (each JSON round against the ceiling's round of the same rotation,
   run moments apart) with their median and lowest: a slow phase of the machine that
   hits one round shows there instead of moving the whole figure.
@@ -87,6 +93,8 @@ GUNICORN_CONFIG = Path(settings.REPO_ROOT) / "infra" / "gunicorn.conf.py"
 REPORTS_PATH = "/api/v1/intake/reports"
 MULTIPART = "multipart_1mb_jpeg"
 BARE_PATH = "/bench/bare-insert"
+ORM_ARRIVAL = "json_anonymous_orm_arrival"
+ORM_ARRIVAL_PATH = "/bench/reports-orm-arrival"
 P99_TARGET_MS = 150.0
 TARGET_CONCURRENCY = 16
 THROUGHPUT_TARGET = 0.5
@@ -241,6 +249,13 @@ def scenarios(category: str, photo: bytes) -> list[Scenario]:
             REPORTS_PATH,
             form,
             form_type,
+        ),
+        Scenario(
+            ORM_ARRIVAL,
+            f"JSON report, anonymous, arrival by ORM inserts in one transaction (POST {ORM_ARRIVAL_PATH})",
+            ORM_ARRIVAL_PATH,
+            anonymous,
+            "application/json",
         ),
         Scenario(
             "ceiling_bare_insert",
@@ -654,17 +669,18 @@ def targets(
     def ratio(key: str) -> float:
         return by_key[key]["reports_per_s"] / ceiling if ceiling else 0.0
 
-    def round_ratios(key: str) -> list[float]:
+    def round_ratios(key: str, against: str = "ceiling_bare_insert") -> list[float]:
         return [
-            mine / base
-            for mine, base in zip(round_rates[key], round_rates["ceiling_bare_insert"], strict=False)
-            if base
+            mine / base for mine, base in zip(round_rates[key], round_rates[against], strict=False) if base
         ]
 
-    def cpu_times_ceiling(key: str) -> float | None:
+    def cpu_times_ceiling(key: str, against: str = "ceiling_bare_insert") -> float | None:
         mine = by_key[key]["server_cpu_ms_per_request"]
-        base = by_key["ceiling_bare_insert"]["server_cpu_ms_per_request"]
+        base = by_key[against]["server_cpu_ms_per_request"]
         return mine / base if mine and base else None
+
+    orm = by_key[ORM_ARRIVAL]["reports_per_s"]
+    statement_vs_orm = round_ratios("json_anonymous", against=ORM_ARRIVAL)
 
     json_keys = ("json_anonymous", "json_confidential")
     measured_with = "" if concurrency == TARGET_CONCURRENCY else f" (measured with {concurrency})"
@@ -688,6 +704,13 @@ def targets(
         "json_anonymous_server_cpu_x_ceiling": cpu_times_ceiling("json_anonymous"),
         "json_confidential_server_cpu_x_ceiling": cpu_times_ceiling("json_confidential"),
         "multipart_server_cpu_x_ceiling": cpu_times_ceiling("multipart_1mb_jpeg"),
+        "json_anonymous_orm_arrival_vs_ceiling": ratio(ORM_ARRIVAL),
+        "one_statement_vs_orm_arrival": by_key["json_anonymous"]["reports_per_s"] / orm if orm else None,
+        "one_statement_vs_orm_arrival_by_round": ", ".join(f"{value:.2f}" for value in statement_vs_orm),
+        "one_statement_vs_orm_arrival_median_round": statistics.median(statement_vs_orm)
+        if statement_vs_orm
+        else None,
+        "one_statement_server_cpu_x_orm_arrival": cpu_times_ceiling("json_anonymous", against=ORM_ARRIVAL),
         "json_worst_p99_ms": worst_p99,
         "multipart_p99_ms": by_key["multipart_1mb_jpeg"]["p99_ms"],
         "p99_target": (
