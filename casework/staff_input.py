@@ -8,7 +8,9 @@ The rules of each action and their messages are the services': a known transitio
 from the case's state, a handler who may take the case, a message that is not
 empty, and so on; a page posting the same text gets the same answer from the same
 service. These serializers refuse only what is no input of any action: a value that
-is not text, text with a NUL character, a choice of a person or team that is not a
+is not text, a NUL character in text kept as text (the reason; messages, notes and
+summaries are sealed and keep any character, and a transition or outcome is looked
+up by the service, as on the pages), a choice of a person or team that is not a
 plain number (``ChosenId``, which the queue's filters use for their ``assignee``).
 """
 
@@ -55,13 +57,20 @@ class ChosenId(GivenValue, serializers.Field):
         return chosen_id(data)
 
 
+class KnownName(ServiceText):
+    """A name the service looks up (and answers for when it does not know it)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(refuse_nul=False, **kwargs)
+
+
 @extend_schema_field({"type": "string", "enum": list(TRANSITIONS)})
-class TransitionName(ServiceText):
+class TransitionName(KnownName):
     pass
 
 
 @extend_schema_field({"type": "string", "enum": list(Outcome.values)})
-class OutcomeName(ServiceText):
+class OutcomeName(KnownName):
     pass
 
 
@@ -72,10 +81,12 @@ class StaffInput(serializers.Serializer):
 class CaseTransitionInput(StaffInput):
     transition = TransitionName(required=True, help_text="the step to take (GET /api/v1/cases/<id>)")
     message = ServiceText(
-        max_length=MAX_MESSAGE_LENGTH, help_text="to the reporter: required by request_clarification"
+        refuse_nul=False,
+        max_length=MAX_MESSAGE_LENGTH,
+        help_text="to the reporter: required by request_clarification",
     )
     outcome = OutcomeName(help_text="required by conclude")
-    summary = ServiceText(help_text="required by conclude: what the reporter reads")
+    summary = ServiceText(refuse_nul=False, help_text="required by conclude: what the reporter reads")
 
 
 class CaseAssignInput(StaffInput):
@@ -85,8 +96,10 @@ class CaseAssignInput(StaffInput):
 
 
 class CaseMessageInput(StaffInput):
-    body = ServiceText(max_length=MAX_MESSAGE_LENGTH, required=True, allow_blank=False)
+    body = ServiceText(refuse_nul=False, max_length=MAX_MESSAGE_LENGTH, required=True, allow_blank=False)
 
 
 class CaseNoteInput(StaffInput):
-    body = ServiceText(required=True, allow_blank=False, help_text="the first 10,000 characters are kept")
+    body = ServiceText(
+        refuse_nul=False, required=True, allow_blank=False, help_text="the first 10,000 characters are kept"
+    )

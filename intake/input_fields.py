@@ -75,20 +75,23 @@ class GivenValue(serializers.Field):
 
 class ServiceText(GivenValue, serializers.CharField):
     """Text for a service, untouched (not trimmed; absent or null is empty). Refused only
-    when it is not text or holds a NUL character (no text column can store one);
-    ``max_length`` and the like document the service's own rules."""
+    when it is not text, or when it holds a NUL character, which no text column can
+    store (``refuse_nul=False`` where the service seals the text or takes only values
+    it knows: there the service answers, as it does the pages). ``max_length`` and the
+    like document the service's own rules."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, refuse_nul: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_blank", True)
         super().__init__(**kwargs)
+        self.refuse_nul = refuse_nul
 
     def to_internal_value(self, data: Any) -> str:
         if data is None:
             return ""
         if not isinstance(data, str):
             raise serializers.ValidationError(MUST_BE_TEXT)
-        if "\x00" in data:
+        if self.refuse_nul and "\x00" in data:
             raise serializers.ValidationError(NUL_IN_TEXT)
         return data
 

@@ -34,7 +34,7 @@ class ReceiptLoginSerializer(serializers.Serializer):
 
 
 class ReplySerializer(serializers.Serializer):
-    body = ServiceText(max_length=MAX_MESSAGE_LENGTH, required=True, allow_blank=False)
+    body = ServiceText(refuse_nul=False, max_length=MAX_MESSAGE_LENGTH, required=True, allow_blank=False)
     evidence = EvidenceField(required=False, help_text="multipart only; more evidence with the reply")
 
 

@@ -187,6 +187,14 @@ BAD_ACTIONS: list[tuple[str, str, str, dict[str, Any], str, dict[str, Any]]] = [
         "transition",
         {"transition": "request_clarification", "message": "  "},
     ),
+    (
+        "transition with a NUL character",
+        "received",
+        "langkah/",
+        {"transition": "close\x00"},
+        "transition",
+        {"transition": "close\x00"},
+    ),
     ("empty message to the reporter", "received", "pesan/", {"body": " "}, "messages", {"body": " "}),
     ("message too long", "received", "pesan/", {"body": "x" * 5001}, "messages", {"body": "x" * 5001}),
     ("empty note", "received", "catatan/", {"body": "  "}, "notes", {"body": "  "}),
@@ -254,6 +262,16 @@ def test_assignments_the_service_refuses_get_its_message_on_both(sukabumi, who):
     assert page_answer == api_answer
     with schema_context(TENANT):
         assert Case.objects.get(pk=case_id).assignee_id is None
+
+
+def test_a_note_with_any_character_is_kept_from_the_page_and_the_api_alike(sukabumi):
+    """Notes are sealed: a NUL character is no reason to refuse one, on either."""
+    case_id = new_case().pk
+    supervisor = as_role("supervisor")
+    assert supervisor.post(f"/staff/kasus/{case_id}/catatan/", {"body": "a\x00b"}).status_code == 302
+    assert api_post(supervisor, f"/api/v1/cases/{case_id}/notes", {"body": "c\x00d"}).status_code == 201
+    notes = supervisor.get(f"/api/v1/cases/{case_id}/notes").json()
+    assert sorted(note["body"] for note in notes) == ["a\x00b", "c\x00d"]
 
 
 # --- Categories: the settings page and /api/v1/settings/categories ---------------------------------
