@@ -286,6 +286,7 @@ BAD_CATEGORIES = [
     ("negative position", {"code": "urutan", "name_id": "X", "name_en": "X", "position": "-1"}),
     ("position in words", {"code": "urutan", "name_id": "X", "name_en": "X", "position": "pertama"}),
     ("position beyond any", {"code": "urutan", "name_id": "X", "name_en": "X", "position": "9" * 30}),
+    ("position in Arabic-Indic digits", {"code": "urutan", "name_id": "X", "name_en": "X", "position": "١٢"}),
 ]
 
 
