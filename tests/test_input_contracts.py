@@ -14,8 +14,8 @@ from django_tenants.utils import schema_context
 from casework.models import Case
 from casework.workflow import TRANSITIONS
 from intake.models import Report
-from tests.conftest import client_for, staff_client
-from tests.support.casework import TENANT, as_role, new_case
+from tests.support.casework import TENANT, LetterCaseFactory, as_role
+from tests.support.clients import client_for, staff_client
 
 REPORTS = "/api/v1/intake/reports"
 REPORT: dict[str, Any] = {
@@ -159,7 +159,7 @@ def test_absurd_report_members_are_a_400(sukabumi, members, field):
 
 
 def test_a_body_nested_deeper_than_json_goes_is_a_400_everywhere(sukabumi):
-    case_id = new_case().pk
+    case_id = LetterCaseFactory().pk
     supervisor = as_role("supervisor")
     admin = staff_client(sukabumi, "admin@sukabumi.example")
     for client, url in [
@@ -189,7 +189,7 @@ def test_a_body_nested_deeper_than_json_goes_is_a_400_everywhere(sukabumi):
     ],
 )
 def test_absurd_assignments_are_a_400(sukabumi, members, field):
-    case_id = new_case().pk
+    case_id = LetterCaseFactory().pk
     response = raw_post(as_role("supervisor"), f"/api/v1/cases/{case_id}/assign", "{" + members + "}")
     assert response.status_code == 400, response.content[:300]
     assert field in response.json()["errors"]

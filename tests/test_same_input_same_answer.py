@@ -17,8 +17,8 @@ from intake.models import Category, Message, Report
 from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.clock import tenant_today
-from tests.conftest import client_for, staff_client
-from tests.support.casework import EMAIL, TENANT, as_role, new_case
+from tests.support.casework import EMAIL, TENANT, LetterCaseFactory, as_role
+from tests.support.clients import client_for, staff_client
 from tests.support.pages import alert_text, error_summary
 
 DROP = object()  # the member is left out of the JSON body
@@ -237,7 +237,7 @@ BAD_ACTIONS: list[tuple[str, str, str, dict[str, Any], str, dict[str, Any]]] = [
 def test_a_bad_case_action_gets_the_same_messages_from_the_page_and_the_api(
     sukabumi, problem, state, page_path, form, api_path, body
 ):
-    case_id = in_state(new_case(), state)
+    case_id = in_state(LetterCaseFactory(), state)
     supervisor = as_role("supervisor")  # a verified session: the pages and the API alike
     page_answer = page_errors(supervisor.post(f"/staff/kasus/{case_id}/{page_path}", form))
     api_answer = api_errors(api_post(supervisor, f"/api/v1/cases/{case_id}/{api_path}", body))
@@ -252,7 +252,7 @@ def test_a_bad_case_action_gets_the_same_messages_from_the_page_and_the_api(
 @pytest.mark.parametrize("who", ["investigator", "auditor"])
 def test_assignments_the_service_refuses_get_its_message_on_both(sukabumi, who):
     """An auditor handles no cases; a handler's reason with a NUL character cannot be stored."""
-    case_id = new_case().pk
+    case_id = LetterCaseFactory().pk
     supervisor = as_role("supervisor")
     reason = "beban\x00kerja" if who == "investigator" else "beban kerja"
     form = {"assignee": str(staff_id(who)), "reason": reason}
@@ -266,7 +266,7 @@ def test_assignments_the_service_refuses_get_its_message_on_both(sukabumi, who):
 
 def test_a_note_with_any_character_is_kept_from_the_page_and_the_api_alike(sukabumi):
     """Notes are sealed: a NUL character is no reason to refuse one, on either."""
-    case_id = new_case().pk
+    case_id = LetterCaseFactory().pk
     supervisor = as_role("supervisor")
     assert supervisor.post(f"/staff/kasus/{case_id}/catatan/", {"body": "a\x00b"}).status_code == 302
     assert api_post(supervisor, f"/api/v1/cases/{case_id}/notes", {"body": "c\x00d"}).status_code == 201
@@ -341,7 +341,7 @@ BAD_FILTERS = [
 
 @pytest.mark.parametrize("query", BAD_FILTERS)
 def test_a_bad_filter_gets_the_same_message_on_the_queue_the_csv_and_the_api(sukabumi, query):
-    new_case()
+    LetterCaseFactory()
     supervisor = as_role("supervisor")
     api_answer = api_errors(supervisor.get(f"/api/v1/cases?{query}"))
     assert page_errors(supervisor.get(f"/staff/kasus/?{query}")) == api_answer
@@ -354,7 +354,11 @@ def test_a_bad_filter_gets_the_same_message_on_the_queue_the_csv_and_the_api(suk
 
 def test_the_queue_the_csv_and_the_api_list_the_same_cases(sukabumi):
     """One vocabulary and one default (open cases) for all three."""
-    mine, unassigned, closed = new_case(), new_case(category="gratifikasi"), new_case()
+    mine, unassigned, closed = (
+        LetterCaseFactory(),
+        LetterCaseFactory(category="gratifikasi"),
+        LetterCaseFactory(),
+    )
     investigator = staff_id("investigator")
     with schema_context(TENANT):
         Case.objects.filter(pk=mine.pk).update(assignee_id=investigator)
