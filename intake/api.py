@@ -1,29 +1,33 @@
 """Public intake API under /api/v1/intake/ (DRF; documented in the OpenAPI schema).
 
+Every body is read through a serializer that is also its documentation: a report
+through ``intake.report_input.ReportSubmissionSerializer`` (the portal form's rules
+too), the mailbox's bodies through ``intake.mailbox_input``. Refusals have the one
+shape of ``tenants.api_base``'s exception handler: 400 ``{"detail", "errors"}``, 429
+with ``Retry-After``.
+
 The receipt is only ever sent in a request body (POST /session), never in a URL;
 it buys a short-lived bearer token for the mailbox endpoints.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import authentication, exceptions, permissions, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils import json as drf_json
 
-from intake import abuse
+from intake.input_fields import WholeBodyJSONParser
+from intake.mailbox_input import EvidenceUploadSerializer, ReceiptLoginSerializer, ReplySerializer
 from intake.models import ELEMENTS, Category, Report
-from intake.report_input import parse_report
+from intake.report_input import ReportSubmissionSerializer
 from intake.services.mailbox import (
     SESSION_LIFETIME,
     ReceiptRejected,
@@ -37,67 +41,9 @@ from intake.services.reports import report_submit
 from tenants.api_base import TenantScopedAPIView
 from tenants.errors import InvalidInput
 
-# --- Documentation shapes (validation itself is intake.report_input, shared with the pages) ---
-
-
-class PartySerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, allow_blank=True)
-    position = serializers.CharField(required=False, allow_blank=True)
-    unit = serializers.CharField(required=False, allow_blank=True)
-
-
-class IdentitySerializer(serializers.Serializer):
-    name = serializers.CharField()
-    nik = serializers.CharField(required=False, help_text="16 digits")
-    phone = serializers.CharField(required=False)
-    email = serializers.EmailField(required=False)
-
-
-class ReportSubmissionSerializer(serializers.Serializer):
-    category = serializers.CharField(help_text="a category's code")
-    what = serializers.CharField(max_length=200)
-    description = serializers.CharField()
-    who = PartySerializer(many=True, required=False)
-    where = serializers.CharField(required=False)
-    when = serializers.CharField(required=False, help_text="a date or a period; may be approximate")
-    why = serializers.CharField(required=False)
-    how = serializers.CharField(required=False)
-    how_much = serializers.IntegerField(required=False, help_text="estimated loss in rupiah")
-    identity_mode = serializers.ChoiceField(
-        choices=["anonymous", "confidential", "open"], default="anonymous"
-    )
-    identity = IdentitySerializer(required=False)
-    relation = serializers.ChoiceField(choices=["public", "employee", "other"], default="public")
-    notify_email = serializers.EmailField(required=False, help_text="not for anonymous reports")
-    consent_to_forward_identity = serializers.BooleanField(
-        required=False, help_text="the identity may go along if the report is forwarded to a competent body"
-    )
-    evidence = serializers.ListField(
-        child=serializers.FileField(), required=False, help_text="multipart only"
-    )
-
-
 ERROR_RESPONSE = inline_serializer(
     "Error", {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)}
 )
-
-
-def invalid(errors: dict[str, str]) -> Response:
-    return Response(
-        {"detail": "Laporan belum dapat diterima. / The request has problems.", "errors": errors},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
-def too_many(error: abuse.TooManyAttempts) -> Response:
-    response = Response(
-        {
-            "detail": f"Terlalu banyak percobaan; coba lagi dalam {error.retry_after} detik. / Too many attempts."
-        },
-        status=status.HTTP_429_TOO_MANY_REQUESTS,
-    )
-    response["Retry-After"] = str(error.retry_after)
-    return response
 
 
 # --- Reporter bearer tokens ---------------------------------------------------------
@@ -151,21 +97,6 @@ class AlwaysJSON(DefaultContentNegotiation):
         return first, first.media_type
 
 
-class WholeBodyJSONParser(JSONParser):
-    """DRF's JSON parser, decoding the body in one piece: DRF has already read a JSON
-    body into memory, and its stream decoder cost twice the parsing itself."""
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            return json.loads(
-                stream.read().decode(encoding),
-                parse_constant=drf_json.strict_constant if self.strict else None,
-            )
-        except ValueError as error:  # also a body that is not in its declared charset
-            raise exceptions.ParseError(f"JSON parse error - {error}") from error
-
-
 class IntakeView(TenantScopedAPIView):
     authentication_classes: list[type[authentication.BaseAuthentication]] = []
     permission_classes = [permissions.AllowAny]
@@ -185,7 +116,7 @@ class ReporterSessionView(IntakeView):
 class CategoriesView(IntakeView):
     @extend_schema(
         responses=inline_serializer(
-            "Category", {"code": serializers.CharField(), "name": serializers.CharField()}, many=True
+            "PortalCategory", {"code": serializers.CharField(), "name": serializers.CharField()}, many=True
         )
     )
     def get(self, request: Request) -> Response:
@@ -202,19 +133,23 @@ class ReportsView(IntakeView):
             "multipart/form-data": ReportSubmissionSerializer,
         },
         responses={
-            201: inline_serializer("Receipt", {"receipt": serializers.CharField()}),
+            201: inline_serializer(
+                "Receipt",
+                {
+                    "receipt": serializers.CharField(),
+                    "warning": serializers.CharField(),
+                    "missing_elements": serializers.ListField(child=serializers.CharField()),
+                },
+            ),
             400: ERROR_RESPONSE,
             429: ERROR_RESPONSE,
         },
     )
     def post(self, request: Request) -> Response:
-        try:
-            draft = parse_report(request.data)
-            submitted = report_submit(draft=draft, files=request.FILES.getlist("evidence"))
-        except InvalidInput as error:
-            return invalid(error.errors)
-        except abuse.TooManyAttempts as error:
-            return too_many(error)
+        submission = ReportSubmissionSerializer(data=request.data)
+        submission.is_valid(raise_exception=True)
+        draft = submission.validated_data
+        submitted = report_submit(draft=draft, files=request.FILES.getlist("evidence"))
         return Response(
             {
                 "receipt": submitted.receipt,
@@ -227,7 +162,7 @@ class ReportsView(IntakeView):
 
 class SessionView(IntakeView):
     @extend_schema(
-        request=inline_serializer("ReceiptLogin", {"receipt": serializers.CharField()}),
+        request=ReceiptLoginSerializer,
         responses={
             200: inline_serializer(
                 "ReporterSession",
@@ -238,15 +173,12 @@ class SessionView(IntakeView):
         },
     )
     def post(self, request: Request) -> Response:
-        receipt = request.data.get("receipt") if hasattr(request.data, "get") else None
-        if not isinstance(receipt, str) or not receipt.strip():
-            return invalid({"receipt": "Masukkan kode laporan. / Enter your receipt."})
+        login = ReceiptLoginSerializer(data=request.data)
+        login.is_valid(raise_exception=True)
         try:
-            token, _report = mailbox_open(receipt=receipt)
+            token, _report = mailbox_open(receipt=login.validated_data["receipt"])
         except ReceiptRejected as rejected:
-            return invalid({"receipt": rejected.message})
-        except abuse.TooManyAttempts as error:
-            return too_many(error)
+            raise InvalidInput({"receipt": rejected.message}) from rejected
         return Response({"token": token, "expires_in": int(SESSION_LIFETIME.total_seconds())})
 
 
@@ -302,26 +234,15 @@ class MessagesView(ReporterSessionView):
     def get(self, request: Request) -> Response:
         return Response([message.__dict__ for message in mailbox_view(reporter_report(request)).messages])
 
-    @extend_schema(
-        request=inline_serializer(
-            "Reply",
-            {
-                "body": serializers.CharField(),
-                "evidence": serializers.ListField(child=serializers.FileField(), required=False),
-            },
-        ),
-        responses={201: MESSAGE_SHAPE, 400: ERROR_RESPONSE},
-    )
+    @extend_schema(request=ReplySerializer, responses={201: MESSAGE_SHAPE, 400: ERROR_RESPONSE})
     def post(self, request: Request) -> Response:
-        body = request.data.get("body") if hasattr(request.data, "get") else None
-        try:
-            mailbox_reply(
-                report=reporter_report(request),
-                body=body if isinstance(body, str) else "",
-                files=request.FILES.getlist("evidence"),
-            )
-        except InvalidInput as error:
-            return invalid(error.errors)
+        reply = ReplySerializer(data=request.data)
+        reply.is_valid(raise_exception=True)
+        mailbox_reply(
+            report=reporter_report(request),
+            body=reply.validated_data["body"],
+            files=request.FILES.getlist("evidence"),
+        )
         return Response(
             mailbox_view(reporter_report(request)).messages[-1].__dict__, status=status.HTTP_201_CREATED
         )
@@ -331,21 +252,15 @@ class AttachmentsView(ReporterSessionView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request={
-            "multipart/form-data": inline_serializer(
-                "EvidenceUpload", {"evidence": serializers.ListField(child=serializers.FileField())}
-            )
-        },
+        request={"multipart/form-data": EvidenceUploadSerializer},
         responses={
             201: inline_serializer("Stored", {"stored": serializers.IntegerField()}),
             400: ERROR_RESPONSE,
         },
     )
     def post(self, request: Request) -> Response:
-        try:
-            stored = mailbox_add_evidence(
-                report=reporter_report(request), files=request.FILES.getlist("evidence")
-            )
-        except InvalidInput as error:
-            return invalid(error.errors)
+        EvidenceUploadSerializer(data=request.data).is_valid(raise_exception=True)
+        stored = mailbox_add_evidence(
+            report=reporter_report(request), files=request.FILES.getlist("evidence")
+        )
         return Response({"stored": len(stored)}, status=status.HTTP_201_CREATED)

@@ -76,7 +76,8 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 
 
 def submission_from_form(post: Any) -> dict[str, Any]:
-    """The form's flat fields in the API's shape (one set of rules for both)."""
+    """The form's flat fields in the API's shape, for ``ReportSubmissionSerializer``: one
+    set of rules and messages for the form, the API and the staff page for letters."""
     parties = []
     for row in range(PARTY_ROWS):
         party = {key: post.get(f"who-{row}-{key}", "") for key in ("name", "position", "unit")}
@@ -95,7 +96,7 @@ def submission_from_form(post: Any) -> dict[str, Any]:
     return data
 
 
-def _form_context(post: Any, errors: dict[str, str] | None = None) -> dict[str, Any]:
+def report_form_context(post: Any, errors: dict[str, str] | None = None) -> dict[str, Any]:
     data = submission_from_form(post) if post else {}
     narrative = {key: data.get(key, "") for key in ("what", "description", "where", "when", "why", "how")}
     narrative["who"] = data.get("who", [])
@@ -123,19 +124,19 @@ def _form_context(post: Any, errors: dict[str, str] | None = None) -> dict[str, 
 @never_cache
 def report_form(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "intake/report_form.html", _form_context(None))
+        return render(request, "intake/report_form.html", report_form_context(None))
     if request.POST.get("website"):  # the honeypot field people never see
         return render(
-            request, "intake/report_form.html", _form_context(request.POST, {"form": "?"}), status=400
+            request, "intake/report_form.html", report_form_context(request.POST, {"form": "?"}), status=400
         )
     if "check" in request.POST:  # "check completeness" without JavaScript: show, do not submit
-        return render(request, "intake/report_form.html", _form_context(request.POST))
+        return render(request, "intake/report_form.html", report_form_context(request.POST))
     try:
-        draft = parse_report(submission_from_form(request.POST))
+        draft = parse_report(submission_from_form(request.POST))  # ReportSubmissionSerializer
         submitted = report_submit(draft=draft, files=request.FILES.getlist("evidence"))
     except InvalidInput as error:
         return render(
-            request, "intake/report_form.html", _form_context(request.POST, error.errors), status=400
+            request, "intake/report_form.html", report_form_context(request.POST, error.errors), status=400
         )
     except abuse.TooManyAttempts as error:
         response = render(request, "intake/busy.html", {"retry_after": error.retry_after}, status=429)

@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 
 def whole_number(value: Any, *, field: str, low: int, high: int, label: str, errors: dict[str, str]) -> int:
     """``value`` as a whole number in [low, high]."""
+    text = str(value).strip()
     try:
-        number = int(str(value).strip())
+        if not text.isascii():  # int() would read other scripts' digits too
+            raise ValueError(text)
+        number = int(text)
     except ValueError:
         errors[field] = _("%(label)s: isi bilangan bulat %(low)d–%(high)d.") % {
             "label": label,

@@ -1,11 +1,17 @@
 """Staff API for casework, under /api/v1/cases on a tenant host (DRF; in the OpenAPI schema).
 
-Every endpoint reaches cases only through ``casework.access``: the list is
-``visible_cases(user)`` and each case is ``case_for(user, pk)``, so a person
-excluded from a case (conflict of interest) gets exactly the 404 of a case
-that does not exist. Roles that do not handle cases get 403 on every endpoint,
-whatever the id; an action the person's roles do not allow on a case they can
-see is 403 with the roles it needs; invalid input is 400 ``{"detail", "errors"}``.
+Every endpoint reaches cases only through ``casework.access``: the list is the
+queue selector's (``casework.selectors.queue``: the staff pages' filters, read by the
+same ``CaseQueueQuery``, from ``listable_cases``) and each case is
+``case_for(user, pk)``, so a person excluded from a case (conflict of interest) gets
+exactly the 404 of a case that does not exist. Roles that do not handle cases get 403
+on every endpoint, whatever the id; an action the person's roles do not allow on a
+case they can see is 403 with the roles it needs.
+
+Bodies are read by the serializers of ``casework.staff_input`` (which the OpenAPI
+schema shows); the services judge them, with the same messages as on the staff
+pages. Refusals have the one shape of ``tenants.api_base``'s exception handler:
+invalid input is 400 ``{"detail", "errors"}``, a destroyed report 410.
 
 Authentication: a token (``Authorization: Token <key>``, issued by
 ``wbs staff_token``; tokens live in the tenant's schema, so one works on its own
@@ -16,35 +22,34 @@ The reporter's identity is never part of any response here (see
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import authentication, exceptions, generics, serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from casework.access import case_for, require, visible_cases
+from casework.access import case_for, require
 from casework.models import Case, CaseEvent, CaseState, InternalNote, Team
-from casework.selectors.queue import handler_choices
+from casework.selectors.queue import CaseQueueQuery, filtered_cases, handler_choices, queue_page_cases
 from casework.services.cases import case_add_note, case_assign, note_text
 from casework.services.messages import case_message_reporter
 from casework.services.transitions import case_transition
+from casework.staff_input import CaseAssignInput, CaseMessageInput, CaseNoteInput, CaseTransitionInput
 from casework.workflow import available_transitions
 from intake.encryption import KeyUnavailable, report_key
-from intake.models import Attachment, Category, Message
+from intake.input_fields import WholeBodyJSONParser
+from intake.models import Attachment, Message
 from tenants.accounts.models import User
 from tenants.accounts.staff_sessions import IsVerifiedStaff
 from tenants.api_base import TenantScopedAPIView
 from tenants.clock import tenant_today
-from tenants.errors import InvalidInput, NotAllowed
 
 NOT_FOUND = "Kasus tidak ditemukan. / No such case."
-SHREDDED = "Isi laporan ini sudah dimusnahkan. / This report's content was destroyed."
 
 # --- Response shapes --------------------------------------------------------------------------
 
@@ -164,66 +169,25 @@ NOTE_FIELDS: dict[str, serializers.Field] = {
 # --- Common behaviour ---------------------------------------------------------------------
 
 
-def invalid(errors: dict[str, str]) -> Response:
-    return Response(
-        {"detail": "Permintaan belum dapat diproses. / The request has problems.", "errors": errors},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
-def _body(request: Request) -> dict[str, Any]:
-    data = request.data
-    if not hasattr(data, "get") or not hasattr(data, "keys"):
-        raise InvalidInput({"body": "Kirim sebuah objek JSON. / Send a JSON object."})
-    return data
-
-
-def _text(data: dict[str, Any], name: str, *, limit: int = 10000) -> str:
-    value = data.get(name, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput({name: "Harus berupa teks. / Must be text."})
-    if len(value) > limit:
-        raise InvalidInput({name: f"Terlalu panjang (maksimal {limit}). / Too long."})
-    if "\x00" in value:
-        raise InvalidInput({name: "Teks berisi karakter yang tidak sah. / The text has a NUL character."})
-    return value
-
-
-def _optional_id(data: dict[str, Any], name: str) -> int | None:
-    value = data.get(name)
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidInput({name: "Harus berupa id (angka). / Must be a numeric id."})
-    try:
-        number = int(value)
-    except ValueError:
-        raise InvalidInput({name: "Harus berupa id (angka). / Must be a numeric id."}) from None
-    if not 0 < number < 2**63:
-        raise InvalidInput({name: "Id tidak dikenal. / Unknown id."})
-    return number
-
-
 class CaseAPIView(TenantScopedAPIView):
-    """Token or verified-session staff; the service layer's refusals become clear 4xx answers."""
+    """Token or verified-session staff; the services' refusals are answered by the one
+    exception handler (tenants.api_base)."""
 
     authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
     permission_classes = [IsVerifiedStaff]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [WholeBodyJSONParser, FormParser]
 
     def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, NotAllowed):
-            exc = exceptions.PermissionDenied(str(exc))
-        elif isinstance(exc, InvalidInput):
-            return invalid(exc.errors)
-        elif isinstance(exc, KeyUnavailable):
-            return Response({"detail": SHREDDED}, status=status.HTTP_410_GONE)
-        elif isinstance(exc, Http404):
+        if isinstance(exc, Http404):
             # Missing, excluded or not a number: one answer, so nobody learns which.
             exc = exceptions.NotFound(NOT_FOUND)
         return super().handle_exception(exc)
+
+    def body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        """The request body, validated by ``serializer_class`` (400 otherwise)."""
+        given = serializer_class(data=self.request.data)
+        given.is_valid(raise_exception=True)
+        return dict(given.validated_data)
 
     def language(self) -> str:
         return getattr(self.request, "LANGUAGE_CODE", None) or "id"
@@ -248,71 +212,24 @@ class CasePagination(PageNumberPagination):
     max_page_size = 100
 
 
-SLUG = re.compile(r"[-a-zA-Z0-9_]{1,40}")
-TRUE_WORDS = {"1", "true", "yes", "ya"}
-FALSE_WORDS = {"0", "false", "no", "tidak"}
-
-
-def filtered_cases(user: Any, params: Any) -> QuerySet[Case]:
-    """``visible_cases(user)`` narrowed by the query parameters (InvalidInput on a bad one)."""
-    cases = visible_cases(user).select_related("report__category", "assignee", "team")
-    errors: dict[str, str] = {}
-    if states := params.get("state"):
-        wanted = [state.strip() for state in states.split(",") if state.strip()]
-        unknown = [state for state in wanted if state not in CaseState.values]
-        if unknown or not wanted:
-            errors["state"] = f"Status yang dikenal: {', '.join(CaseState.values)}. / Unknown state."
-        else:
-            cases = cases.filter(state__in=wanted)
-    if code := params.get("category"):
-        if not SLUG.fullmatch(code) or not Category.objects.filter(code=code).exists():
-            errors["category"] = "Kategori tidak dikenal. / Unknown category."
-        else:
-            cases = cases.filter(report__category__code=code)
-    if assignee := params.get("assignee"):
-        if assignee == "me":
-            cases = cases.filter(assignee=user)
-        elif assignee == "none":
-            cases = cases.filter(assignee__isnull=True)
-        elif assignee.isascii() and assignee.isdigit() and int(assignee) < 2**63:
-            cases = cases.filter(assignee_id=int(assignee))
-        else:
-            errors["assignee"] = "Gunakan id petugas, 'me' atau 'none'. / Use a user id, 'me' or 'none'."
-    if (overdue := params.get("overdue")) is not None:
-        today = tenant_today()
-        if overdue.lower() in TRUE_WORDS:
-            cases = cases.filter(next_due__lt=today)
-        elif overdue.lower() in FALSE_WORDS:
-            cases = cases.filter(Q(next_due__isnull=True) | Q(next_due__gte=today))
-        else:
-            errors["overdue"] = "Gunakan true atau false. / Use true or false."
-    if errors:
-        raise InvalidInput(errors)
-    return cases.order_by("next_due", "id")
-
-
 @extend_schema(
     tags=TAGS,
-    summary="Cases this staff member may see",
-    parameters=[
-        OpenApiParameter(
-            "state", str, description=f"one or more of {', '.join(CaseState.values)}, comma-separated"
-        ),
-        OpenApiParameter("category", str, description="a category's code"),
-        OpenApiParameter("assignee", str, description="a staff member's id, 'me' or 'none'"),
-        OpenApiParameter("overdue", bool, description="true: the earliest open deadline has passed"),
-    ],
+    summary="Cases this staff member may see (open ones unless the state says otherwise)",
+    parameters=[CaseQueueQuery],
     responses={200: CaseSummarySerializer(many=True), 400: ERROR_RESPONSE, 403: ERROR_RESPONSE},
 )
 class CaseListView(CaseAPIView, generics.ListAPIView):
-    """Every case the staff member may know exists (never one they are excluded from), earliest deadline first."""
+    """The cases the staff member may know exist (never one they are excluded from), as the
+    queue's filters select them: the staff pages' selector, parameters and messages."""
 
     serializer_class = CaseSummarySerializer
     pagination_class = CasePagination
 
     def get_queryset(self) -> QuerySet[Case]:
         require(self.request.user, "view_cases")
-        return filtered_cases(self.request.user, self.request.query_params)
+        query = CaseQueueQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return queue_page_cases(filtered_cases(self.request.user, query.validated_data))
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
@@ -413,35 +330,12 @@ class CaseTransitionView(CaseAPIView):
         tags=TAGS,
         parameters=[CASE_ID],
         summary="Move the case along the workflow",
-        request=inline_serializer(
-            "CaseTransition",
-            {
-                "transition": serializers.CharField(help_text="e.g. start_verification, conclude, close"),
-                "message": serializers.CharField(
-                    required=False, help_text="to the reporter (request_clarification)"
-                ),
-                "outcome": serializers.CharField(required=False, help_text="for conclude"),
-                "summary": serializers.CharField(
-                    required=False, help_text="for conclude: what the reporter reads"
-                ),
-            },
-        ),
+        request=CaseTransitionInput,
         responses={200: CaseDetailSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: str) -> Response:
         case = self.case(pk)
-        data = _body(request)
-        transition = _text(data, "transition", limit=40).strip()
-        if not transition:
-            raise InvalidInput({"transition": "Pilih langkahnya. / Choose the transition."})
-        case = case_transition(
-            case=case,
-            actor=request.user,
-            transition=transition,
-            message=_text(data, "message", limit=5000),
-            outcome=_text(data, "outcome", limit=40).strip(),
-            summary=_text(data, "summary"),
-        )
+        case = case_transition(case=case, actor=request.user, **self.body(CaseTransitionInput))
         return Response(case_detail(self.case(case.pk), request.user, language=self.language()))
 
 
@@ -473,25 +367,19 @@ class CaseAssignView(CaseAPIView):
         tags=TAGS,
         parameters=[CASE_ID],
         summary="Give the case to a handler and/or a team",
-        request=inline_serializer(
-            "CaseAssign",
-            {
-                "assignee": serializers.IntegerField(required=False, help_text="a handler's id"),
-                "team": serializers.IntegerField(required=False, help_text="a team's id"),
-                "reason": serializers.CharField(required=False),
-            },
-        ),
+        request=CaseAssignInput,
         responses={200: CaseSummarySerializer, **ERRORS},
     )
     def post(self, request: Request, pk: str) -> Response:
         case = self.case(pk)
         require(request.user, "assign")
-        data = _body(request)
-        assignee_id = _optional_id(data, "assignee")
-        team_id = _optional_id(data, "team")
-        reason = _text(data, "reason", limit=300).strip()
+        given = self.body(CaseAssignInput)
         case = case_assign(
-            case=case, actor=request.user, assignee_id=assignee_id, team_id=team_id, reason=reason
+            case=case,
+            actor=request.user,
+            assignee_id=given["assignee"],
+            team_id=given["team"],
+            reason=given["reason"],
         )
         case = self.case(case.pk)
         return Response(CaseSummarySerializer(case, context={"language": self.language()}).data)
@@ -537,13 +425,13 @@ class CaseMessagesView(CaseAPIView):
         tags=TAGS,
         parameters=[CASE_ID],
         summary="Write to the reporter (who is told there is news if they left an email)",
-        request=inline_serializer("CaseMessageIn", {"body": serializers.CharField()}),
+        request=CaseMessageInput,
         responses={201: inline_serializer("CaseMessageOut", MESSAGE_FIELDS), **ERRORS},
     )
     def post(self, request: Request, pk: str) -> Response:
         case = self.case(pk)
         require(request.user, "message_reporter")
-        body = _text(_body(request), "body")
+        body = self.body(CaseMessageInput)["body"]
         # The service records the timeline event and the audit entry with the message.
         message = case_message_reporter(case=case, actor=self.staff_user(), body=body)
         key = report_key(case.report)
@@ -592,12 +480,11 @@ class CaseNotesView(CaseAPIView):
         tags=TAGS,
         parameters=[CASE_ID],
         summary="Add an internal note",
-        request=inline_serializer("CaseNoteIn", {"body": serializers.CharField()}),
+        request=CaseNoteInput,
         responses={201: inline_serializer("CaseNoteOut", NOTE_FIELDS), **ERRORS},
     )
     def post(self, request: Request, pk: str) -> Response:
         case = self.case(pk)
         require(request.user, "write_note")
-        body = _text(_body(request), "body")
-        note = case_add_note(case=case, actor=request.user, body=body)
+        note = case_add_note(case=case, actor=request.user, body=self.body(CaseNoteInput)["body"])
         return Response(note_data(note, case), status=status.HTTP_201_CREATED)

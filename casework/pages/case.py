@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import ValidationError
 
 from casework.access import can, case_for
 from casework.models import Case
@@ -22,6 +23,8 @@ from casework.services.exports import case_summary_pdf
 from casework.services.identity import identity_request, identity_view
 from casework.services.messages import case_message_reporter
 from casework.services.transitions import case_transition
+from casework.staff_input import UNKNOWN_CHOICE, CaseAssignInput, chosen_id
+from intake.input_fields import validated
 from intake.portal_views import element_labels
 from tenants.accounts.staff_sessions import staff_verified_required
 from tenants.clock import tenant_today
@@ -128,28 +131,25 @@ def case_evidence_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _chosen_id(value: str, field: str) -> str | None:
+def _chosen_id(value: str, field: str) -> int | None:
     """A person or team picked in a form: empty, or a row id (anything else is a 400)."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or len(value) > 18:
-        raise InvalidInput({field: "Pilihan tidak dikenal. / Unknown choice."})
-    return value
+    try:
+        return chosen_id(value)
+    except ValidationError as refused:
+        raise InvalidInput({field: UNKNOWN_CHOICE}) from refused
 
 
 @require_POST
 @needs("assign")
 def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    post = request.POST
-
     def assign(case: Case) -> None:
+        given = validated(CaseAssignInput, request.POST)  # as the API reads its body
         case_assign(
             case=case,
             actor=request.user,
-            assignee_id=_chosen_id(post.get("assignee", ""), "assignee"),
-            team_id=_chosen_id(post.get("team", ""), "team"),
-            reason=post.get("reason", ""),
+            assignee_id=given["assignee"],
+            team_id=given["team"],
+            reason=given["reason"],
         )
 
     return _case_action(request, pk, "assign", assign, _("Penugasan tersimpan."))

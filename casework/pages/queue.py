@@ -1,4 +1,8 @@
-"""The case queue, the overdue list, the workload and the CSV export of the queue."""
+"""The case queue, the overdue list, the workload and the CSV export of the queue.
+
+The queue, the overdue list and the export read their filters through the queue
+selector's ``CaseQueueQuery`` (the API's list does too): a filter it does not know is
+a 400 with the same message everywhere."""
 
 from collections.abc import Callable
 from typing import Any
@@ -9,26 +13,30 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from casework.access import can
-from casework.models import CaseState
+from casework.models import Case, CaseState
 from casework.pages.common import download, needs, page_language, render_page
 from casework.selectors import queue as selectors
 from casework.selectors.workload import workload
 from casework.services.exports import case_list_csv
+from intake.input_fields import validated
 from tenants.clock import tenant_today
+from tenants.errors import InvalidInput
 
 ViewFunction = Callable[..., HttpResponse]
 
 # --- Queue, overdue, workload ---------------------------------------------------
 
 
-def _queue_context(request: HttpRequest, filters: selectors.QueueFilters, cases: Any) -> dict[str, Any]:
+def _queue_context(
+    request: HttpRequest, filters: selectors.QueueFilters, cases: Any, problems: dict[str, str] | None = None
+) -> dict[str, Any]:
     paginator = Paginator(selectors.queue_page_cases(cases), selectors.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    query = filters.as_query()
     return {
         "page": page,
         "filters": filters,
-        "query": urlencode(query),
+        "problems": problems or {},
+        "query": urlencode(filters.as_query()),
         "states": CaseState.choices,
         "categories": selectors.category_choices(),
         "handlers": selectors.handler_choices(),
@@ -41,19 +49,21 @@ def _queue_context(request: HttpRequest, filters: selectors.QueueFilters, cases:
 @require_GET
 @needs("view_cases")
 def case_queue(request: HttpRequest) -> HttpResponse:
-    filters = selectors.QueueFilters.from_query(request.GET)
+    try:
+        filters = validated(selectors.CaseQueueQuery, request.GET)
+    except InvalidInput as refused:  # the form again, with what is wrong, and no cases
+        context = _queue_context(request, selectors.QueueFilters(), Case.objects.none(), refused.errors)
+        return render_page(request, "casework/queue.html", context, status=400)
     cases = selectors.filtered_cases(request.user, filters)
-    context = _queue_context(request, filters, cases)
-    return render_page(request, "casework/queue.html", context, status=400 if filters.problems else 200)
+    return render_page(request, "casework/queue.html", _queue_context(request, filters, cases))
 
 
 @require_GET
 @needs("view_cases")
 def overdue_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.QueueFilters(overdue=True)
-    cases = selectors.overdue_cases(request.user)
-    context = _queue_context(request, filters, cases)
-    return render_page(request, "casework/overdue.html", context)
+    cases = selectors.filtered_cases(request.user, filters)
+    return render_page(request, "casework/overdue.html", _queue_context(request, filters, cases))
 
 
 @require_GET
@@ -68,13 +78,12 @@ def workload_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @needs("export_case_list")
 def case_list_export(request: HttpRequest) -> HttpResponse:
-    filters = selectors.QueueFilters.from_query(request.GET)
-    if filters.problems:
-        return render_page(
-            request, "staff/forbidden.html", {"message": "; ".join(filters.problems.values())}, status=400
-        )
-    cases = selectors.filtered_cases(request.user, filters)
-    content = case_list_csv(cases=cases, actor=request.user, filters=filters.as_query())
+    try:
+        filters = validated(selectors.CaseQueueQuery, request.GET)
+    except InvalidInput as refused:
+        message = "; ".join(refused.errors.values())
+        return render_page(request, "staff/forbidden.html", {"message": message}, status=400)
+    content = case_list_csv(actor=request.user, filters=filters)
     return download(
         content, content_type="text/csv; charset=utf-8", filename=f"kasus-{tenant_today().isoformat()}.csv"
     )

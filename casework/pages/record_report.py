@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.pages.common import download, needs, render_page
 from intake.models import Channel
-from intake.portal_views import _form_context, element_labels, submission_from_form
+from intake.portal_views import element_labels, report_form_context, submission_from_form
 from intake.receipt_slip import receipt_slip_pdf
 from intake.receipts import normalise
 from intake.report_input import parse_report
@@ -27,7 +27,7 @@ OFFLINE_CHANNELS = [(value, label) for value, label in Channel.choices if value 
 
 
 def _offline_context(post: Any, errors: dict[str, str] | None = None) -> dict[str, Any]:
-    context = _form_context(post, errors)
+    context = report_form_context(post, errors)
     context.update(
         {
             "channels": OFFLINE_CHANNELS,
@@ -63,7 +63,7 @@ def record_report(request: HttpRequest) -> HttpResponse:
     if "check" in request.POST:
         return render_page(request, "casework/record_report.html", _offline_context(request.POST))
     channel, received_on, errors = _offline_details(request.POST)
-    try:
+    try:  # the portal's and the API's rules: ReportSubmissionSerializer
         draft = parse_report(submission_from_form(request.POST))
     except InvalidInput as invalid:
         errors = {**errors, **invalid.errors}

@@ -1,27 +1,45 @@
-"""The case queue: one set of filter rules for the staff pages, the API and the CSV export.
+"""The case queue: one selector with one set of filter rules for the staff pages (the
+queue and the overdue list), the CSV export and the API (``GET /api/v1/cases``).
 
-Every list of cases starts from ``casework.access`` (``visible_cases``/``listable_cases``),
-so a case someone is excluded from is absent from every page, count and export.
-Queries here are a fixed number per page, whatever the number of cases.
+The filters are read from the query string by ``CaseQueueQuery``, which also documents
+them as the API's parameters:
+
+- ``state``: ``open`` (the default: every case still being handled), ``all``, or one
+  or more states, comma-separated (``received,verification``);
+- ``category``: a category's code (deactivated categories included);
+- ``assignee``: ``me``, ``unassigned`` or a staff member's id (``none``, the API's
+  first word for ``unassigned``, still works: saved API URLs keep answering);
+- ``overdue``: ``true`` (open cases whose next deadline has passed) or ``false``
+  (every other case); ``1``/``0``, ``yes``/``no``, ``ya``/``tidak``, ``on``/``off`` too;
+- ``due_from``, ``due_to``: the next deadline's range, YYYY-MM-DD, both days included;
+- ``sort``: ``next_due`` (soonest deadline first, none last: the default) or ``-next_due``.
+
+Anything else in a filter, a category or state that does not exist included, is a 400
+with the same message on the page, in the CSV export and from the API. Other
+parameters (``page``, the API's ``page_size``) are left to the paginators.
+
+Every list of cases starts from ``casework.access`` (``listable_cases``, which is
+``visible_cases`` for everyone who handles cases), so a case someone is excluded from
+is absent from every page, count and export. Queries here are a fixed number per page,
+whatever the number of cases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.dateparse import parse_date
+from rest_framework import serializers
 
-from casework.access import HANDLERS, listable_cases, visible_cases
-from casework.models import (
-    OPEN_STATES,
-    Case,
-    CaseState,
-)
+from casework.access import HANDLERS, listable_cases
+from casework.models import OPEN_STATES, Case, CaseState
+from casework.staff_input import chosen_id
+from intake.input_fields import GivenValue
 from intake.models import Category
+from intake.report_input import UNKNOWN_CATEGORY
 from tenants.accounts.models import User
 from tenants.clock import tenant_today
 
@@ -33,85 +51,178 @@ _REPORT_DEFERRED = (
     "report__sealed_notify_email",
     "report__wrapped_key",
 )
+STATES = tuple(CaseState.values)
+SORTS = ("next_due", "-next_due")
+TRUE_WORDS = frozenset({"true", "1", "yes", "ya", "on"})
+FALSE_WORDS = frozenset({"false", "0", "no", "tidak", "off"})
+
+UNKNOWN_STATE = (
+    f"Status tidak dikenal; gunakan open, all atau: {', '.join(STATES)}. "
+    f"/ Unknown state; use open, all or: {', '.join(STATES)}."
+)
+UNKNOWN_ASSIGNEE = "Gunakan id petugas, 'me' atau 'unassigned'. / Use a staff id, 'me' or 'unassigned'."
+TRUE_OR_FALSE = "Gunakan true atau false. / Use true or false."
+INVALID_DATE = "Tanggal tidak valid (YYYY-MM-DD). / Invalid date."
+UNKNOWN_SORT = "Urutkan menurut next_due atau -next_due. / Sort by next_due or -next_due."
 
 
-# --- The queue ------------------------------------------------------------------
+# --- The filters ------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueueFilters:
-    """What a queue (or its CSV) is narrowed to, read from the query string."""
+    """What a queue, its CSV or the API's list is narrowed to (from ``CaseQueueQuery``)."""
 
-    state: str = "open"  # "open", "all" or one CaseState
+    state: str = "open"  # "open", "all" or states joined by commas
     category: str = ""
+    category_id: int | None = None  # the category's row, found when the query was read
+    assignee: str = ""  # "", "me", "unassigned" or a staff id
+    overdue: bool | None = None
     due_from: date | None = None
     due_to: date | None = None
-    overdue: bool = False
-    assignee: str = ""  # "", "me", "unassigned" or a user id
-    sort: str = "next_due"  # "next_due" or "-next_due"
-    problems: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_query(cls, query: Mapping[str, Any]) -> QueueFilters:
-        filters = cls()
-        problems: dict[str, str] = {}
-        state = str(query.get("state") or "open")
-        if state in {"open", "all"} or state in CaseState.values:
-            filters.state = state
-        else:
-            problems["state"] = "Status tidak dikenal. / Unknown state."
-        filters.category = str(query.get("category") or "")[:40]
-        for name in ("due_from", "due_to"):
-            raw = str(query.get(name) or "").strip()
-            if not raw:
-                continue
-            try:
-                parsed = parse_date(raw)
-            except ValueError:
-                parsed = None
-            if parsed is None:
-                problems[name] = "Tanggal tidak valid (YYYY-MM-DD). / Invalid date."
-            else:
-                setattr(filters, name, parsed)
-        filters.overdue = str(query.get("overdue") or "") in {"1", "on", "true"}
-        assignee = str(query.get("assignee") or "")
-        if assignee in {"", "me", "unassigned"} or (assignee.isdigit() and len(assignee) <= 18):
-            filters.assignee = assignee
-        else:
-            problems["assignee"] = "Petugas tidak dikenal. / Unknown assignee."
-        sort = str(query.get("sort") or "next_due")
-        filters.sort = sort if sort in {"next_due", "-next_due"} else "next_due"
-        filters.problems = problems
-        return filters
+    sort: str = "next_due"
 
     def as_query(self) -> dict[str, str]:
-        """The filters as query-string values (for pagination links and the CSV link)."""
+        """The filters as query-string values (for pagination links, the CSV link, the audit)."""
         values = {
             "state": self.state,
             "category": self.category,
+            "assignee": self.assignee,
+            "overdue": "" if self.overdue is None else str(self.overdue).lower(),
             "due_from": self.due_from.isoformat() if self.due_from else "",
             "due_to": self.due_to.isoformat() if self.due_to else "",
-            "overdue": "1" if self.overdue else "",
-            "assignee": self.assignee,
             "sort": self.sort,
         }
         return {key: value for key, value in values.items() if value}
 
 
+class StateFilter(GivenValue, serializers.CharField):
+    def to_internal_value(self, data: Any) -> str:
+        if data is None or data == "":
+            return "open"
+        if not isinstance(data, str):
+            raise serializers.ValidationError(UNKNOWN_STATE)
+        if data in {"open", "all"}:
+            return data
+        wanted = [state.strip() for state in data.split(",") if state.strip()]
+        if not wanted or any(state not in STATES for state in wanted):
+            raise serializers.ValidationError(UNKNOWN_STATE)
+        return ",".join(wanted)
+
+
+class CategoryFilter(GivenValue, serializers.CharField):
+    """A category's code (found in ``CaseQueueQuery.validate``, one query)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if data is None:
+            return ""
+        if not isinstance(data, str) or len(data) > 40 or "\x00" in data:
+            raise serializers.ValidationError(UNKNOWN_CATEGORY)
+        return data.strip()
+
+
+class AssigneeFilter(GivenValue, serializers.CharField):
+    def to_internal_value(self, data: Any) -> str:
+        if data is None:
+            return ""
+        if data in ("", "me", "unassigned"):
+            return str(data)
+        if data == "none":
+            return "unassigned"
+        try:
+            number = chosen_id(data)
+        except serializers.ValidationError:
+            number = None
+        if number is None:
+            raise serializers.ValidationError(UNKNOWN_ASSIGNEE)
+        return str(number)
+
+
+class OverdueFilter(GivenValue, serializers.BooleanField):
+    def to_internal_value(self, data: Any) -> bool | None:
+        if data is None or data == "":
+            return None
+        word = str(data).lower() if isinstance(data, str | bool) else ""
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise serializers.ValidationError(TRUE_OR_FALSE)
+
+
+class DueDateFilter(GivenValue, serializers.DateField):
+    def to_internal_value(self, data: Any) -> date | None:
+        if data is None or data == "":
+            return None
+        text = data.strip() if isinstance(data, str) else ""
+        try:  # ASCII digits only: parse_date's pattern would read other scripts' digits
+            parsed = parse_date(text) if text.isascii() else None
+        except ValueError:  # well formed, but no such day
+            parsed = None
+        if parsed is None:
+            raise serializers.ValidationError(INVALID_DATE)
+        return parsed
+
+
+class SortChoice(GivenValue, serializers.ChoiceField):
+    def to_internal_value(self, data: Any) -> str:
+        if data is None or data == "":
+            return "next_due"
+        if isinstance(data, str) and data in SORTS:
+            return data
+        raise serializers.ValidationError(UNKNOWN_SORT)
+
+
+class CaseQueueQuery(serializers.Serializer):
+    """The queue's query parameters; ``validated_data`` is a ``QueueFilters``."""
+
+    state = StateFilter(
+        required=False,
+        allow_blank=True,
+        help_text=f"open (default), all, or one or more of {', '.join(STATES)}, comma-separated",
+    )
+    category = CategoryFilter(required=False, allow_blank=True, help_text="a category's code")
+    assignee = AssigneeFilter(
+        required=False, allow_blank=True, help_text="me, unassigned or a staff member's id"
+    )
+    overdue = OverdueFilter(
+        required=False, help_text="true: open cases whose next deadline has passed; false: every other case"
+    )
+    due_from = DueDateFilter(required=False, help_text="next deadline on or after this day (YYYY-MM-DD)")
+    due_to = DueDateFilter(required=False, help_text="next deadline on or before this day (YYYY-MM-DD)")
+    sort = SortChoice(
+        choices=SORTS,
+        required=False,
+        help_text="next_due (soonest deadline first, the default) or -next_due",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> QueueFilters:
+        category_id = None
+        if attrs["category"]:
+            category_id = Category.objects.filter(code=attrs["category"]).values_list("id", flat=True).first()
+            if category_id is None:
+                raise serializers.ValidationError({"category": UNKNOWN_CATEGORY})
+        return QueueFilters(**attrs, category_id=category_id)
+
+
+# --- The queue ------------------------------------------------------------------
+
+
 def filtered_cases(user: Any, filters: QueueFilters, *, today: date | None = None) -> QuerySet[Case]:
-    """The listable cases matching the filters, soonest deadline first (no deadline last)."""
+    """The listable cases matching the filters, in the filters' order (then by id)."""
     today = today or tenant_today()
     cases = listable_cases(user)
     if filters.state == "open":
         cases = cases.filter(state__in=OPEN_STATES)
     elif filters.state != "all":
-        cases = cases.filter(state=filters.state)
-    if filters.category:
-        # By id, found first: the case query then needs no join to the category table.
-        category_id = Category.objects.filter(code=filters.category).values_list("id", flat=True).first()
-        cases = cases.filter(report__category_id=category_id) if category_id else cases.none()
-    if filters.overdue:
+        cases = cases.filter(state__in=filters.state.split(","))
+    if filters.category_id is not None:
+        # By id, found when the query was read: no join to the category table.
+        cases = cases.filter(report__category_id=filters.category_id)
+    if filters.overdue is True:
         cases = cases.filter(next_due__lt=today, state__in=OPEN_STATES)
+    elif filters.overdue is False:
+        cases = cases.filter(Q(next_due__isnull=True) | Q(next_due__gte=today) | ~Q(state__in=OPEN_STATES))
     if filters.due_from:
         cases = cases.filter(next_due__gte=filters.due_from)
     if filters.due_to:
@@ -149,12 +260,3 @@ def handler_choices(*, exclude_case: Case | None = None) -> list[User]:
 
 def category_choices() -> list[Category]:
     return list(Category.objects.all())
-
-
-def overdue_cases(user: Any, *, today: date | None = None) -> QuerySet[Case]:
-    today = today or tenant_today()
-    return queue_page_cases(
-        visible_cases(user)
-        .filter(state__in=OPEN_STATES, next_due__lt=today)
-        .order_by(F("next_due").asc(), "id")
-    )

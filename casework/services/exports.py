@@ -11,12 +11,12 @@ import io
 from pathlib import Path
 from typing import Any
 
-from django.db.models import QuerySet
 from fpdf import FPDF
 
 from casework.access import require
 from casework.models import Case
 from casework.selectors.exports import CSV_COLUMNS, case_list_rows, case_summary_events
+from casework.selectors.queue import QueueFilters, filtered_cases
 from intake.encryption import KeyUnavailable, report_key
 from tenants.audit.trail import audit_record
 from tenants.clock import tenant_today
@@ -31,9 +31,11 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def case_list_csv(*, cases: QuerySet[Case], actor: Any, filters: dict[str, str]) -> bytes:
-    """The (filtered) case list as CSV (UTF-8 with BOM, so spreadsheet programs read it right)."""
+def case_list_csv(*, actor: Any, filters: QueueFilters) -> bytes:
+    """The case list the queue's filters select, as CSV (UTF-8 with BOM, so spreadsheet
+    programs read it right)."""
     require(actor, "export_case_list")
+    cases = filtered_cases(actor, filters)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -41,7 +43,7 @@ def case_list_csv(*, cases: QuerySet[Case], actor: Any, filters: dict[str, str])
     for row in case_list_rows(cases):
         writer.writerow([_cell(value) for value in row])
         count += 1
-    audit_record(action="export_csv", actor=actor, rows=count, filters=filters)
+    audit_record(action="export_csv", actor=actor, rows=count, filters=filters.as_query())
     return ("\ufeff" + buffer.getvalue()).encode()
 
 

@@ -1,0 +1,22 @@
+"""Reading a rendered page as a person does: the messages it shows."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+
+def _text(fragment: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+def error_summary(html: str) -> list[str]:
+    """The messages listed in the page's error summary (the box at the top of a refused form)."""
+    found = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', html, re.S)
+    return [_text(item) for item in re.findall(r"<li>(.*?)</li>", found.group(1), re.S)] if found else []
+
+
+def alert_text(html: str) -> str:
+    """The text of the page's warning (a refusal shown on a page of its own)."""
+    found = re.search(r'<div class="warning" role="alert">(.*?)</div>', html, re.S)
+    return _text(found.group(1)) if found else ""
