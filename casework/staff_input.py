@@ -23,8 +23,8 @@ from rest_framework import serializers
 
 from casework.models import Outcome
 from casework.workflow import TRANSITIONS
-from intake.input_fields import GivenValue, ServiceText
 from intake.services.mailbox import MAX_MESSAGE_LENGTH
+from tenants.input_fields import GivenValue, ServiceText
 
 SEND_AN_OBJECT = "Kirim sebuah objek JSON. / Send a JSON object."
 UNKNOWN_CHOICE = "Pilihan tidak dikenal. / Unknown choice."

@@ -24,7 +24,6 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from intake.input_fields import WholeBodyJSONParser
 from intake.mailbox_input import EvidenceUploadSerializer, ReceiptLoginSerializer, ReplySerializer
 from intake.models import ELEMENTS, Category, Report
 from intake.report_input import ReportSubmissionSerializer
@@ -40,6 +39,7 @@ from intake.services.mailbox import (
 from intake.services.reports import report_submit
 from tenants.api_base import TenantScopedAPIView
 from tenants.errors import InvalidInput
+from tenants.json_parser import WholeBodyJSONParser
 
 ERROR_RESPONSE = inline_serializer(
     "Error", {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)}

@@ -17,11 +17,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from intake.input_fields import GivenValue, ServiceText, WholeBodyJSONParser
 from intake.models import Category
 from intake.services import categories
 from tenants.accounts.permissions import MANAGE_SETTINGS
 from tenants.api_base import TenantScopedViewSet, permission_required
+from tenants.input_fields import GivenValue, ServiceText
+from tenants.json_parser import WholeBodyJSONParser
 
 WHOLE_NUMBER = "Harus berupa bilangan bulat. / Must be a whole number."
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from rest_framework import serializers
 
-from intake.input_fields import GivenValue, ServiceText
 from intake.report_input import EvidenceField
 from intake.services.mailbox import MAX_MESSAGE_LENGTH
+from tenants.input_fields import GivenValue, ServiceText
 
 ENTER_RECEIPT = "Masukkan kode laporan. / Enter your receipt."
 

@@ -30,8 +30,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils.serializer_helpers import BindingDict
 
-from intake.input_fields import MUST_BE_TEXT, GivenValue, json_or_value, plain_text, validated
 from intake.models import ELEMENTS, Category, IdentityMode, ReporterRelation
+from tenants.input_fields import MUST_BE_TEXT, GivenValue, json_or_value, plain_text, validated
 from tenants.shared_memo import remembered_for_tenant
 
 MAX_PARTIES = 10

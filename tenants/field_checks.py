@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+NUL_IN_TEXT = "Teks berisi karakter yang tidak sah. / The text has a NUL character."
+
 
 def whole_number(value: Any, *, field: str, low: int, high: int, label: str, errors: dict[str, str]) -> int:
     """``value`` as a whole number in [low, high]."""
@@ -35,7 +37,9 @@ def whole_number(value: Any, *, field: str, low: int, high: int, label: str, err
 def required_text(value: Any, *, field: str, label: str, limit: int, errors: dict[str, str]) -> str:
     """``value`` stripped, not empty and at most ``limit`` characters."""
     text = str(value or "").strip()
-    if not text:
+    if "\x00" in text:  # no text column can store it
+        errors[field] = NUL_IN_TEXT
+    elif not text:
         errors[field] = _("%(label)s wajib diisi.") % {"label": label}
     elif len(text) > limit:
         errors[field] = _("%(label)s paling panjang %(limit)d karakter.") % {"label": label, "limit": limit}

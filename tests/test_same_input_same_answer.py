@@ -287,6 +287,7 @@ BAD_CATEGORIES = [
     ("position in words", {"code": "urutan", "name_id": "X", "name_en": "X", "position": "pertama"}),
     ("position beyond any", {"code": "urutan", "name_id": "X", "name_en": "X", "position": "9" * 30}),
     ("position in Arabic-Indic digits", {"code": "urutan", "name_id": "X", "name_en": "X", "position": "١٢"}),
+    ("a NUL character in a name", {"code": "nul", "name_id": "Ko\x00rupsi", "name_en": "X"}),
 ]
 
 

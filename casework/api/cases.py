@@ -42,12 +42,12 @@ from casework.services.transitions import case_transition
 from casework.staff_input import CaseAssignInput, CaseMessageInput, CaseNoteInput, CaseTransitionInput
 from casework.workflow import available_transitions
 from intake.encryption import KeyUnavailable, report_key
-from intake.input_fields import WholeBodyJSONParser
 from intake.models import Attachment, Message
 from tenants.accounts.models import User
 from tenants.accounts.staff_sessions import IsVerifiedStaff
 from tenants.api_base import TenantScopedAPIView
 from tenants.clock import tenant_today
+from tenants.json_parser import WholeBodyJSONParser
 
 NOT_FOUND = "Kasus tidak ditemukan. / No such case."
 

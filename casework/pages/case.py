@@ -24,11 +24,11 @@ from casework.services.identity import identity_request, identity_view
 from casework.services.messages import case_message_reporter
 from casework.services.transitions import case_transition
 from casework.staff_input import UNKNOWN_CHOICE, CaseAssignInput, chosen_id
-from intake.input_fields import validated
 from intake.portal_views import element_labels
 from tenants.accounts.staff_sessions import staff_verified_required
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput, NotAllowed
+from tenants.input_fields import validated
 
 ViewFunction = Callable[..., HttpResponse]
 

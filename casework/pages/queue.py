@@ -18,9 +18,9 @@ from casework.pages.common import download, needs, page_language, render_page
 from casework.selectors import queue as selectors
 from casework.selectors.workload import workload
 from casework.services.exports import case_list_csv
-from intake.input_fields import validated
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
+from tenants.input_fields import validated
 
 ViewFunction = Callable[..., HttpResponse]
 

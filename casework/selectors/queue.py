@@ -37,11 +37,11 @@ from rest_framework import serializers
 from casework.access import HANDLERS, listable_cases
 from casework.models import OPEN_STATES, Case, CaseState
 from casework.staff_input import chosen_id
-from intake.input_fields import GivenValue
 from intake.models import Category
 from intake.report_input import UNKNOWN_CATEGORY
 from tenants.accounts.models import User
 from tenants.clock import tenant_today
+from tenants.input_fields import GivenValue
 
 PAGE_SIZE = 50
 # Heavy or secret columns a list never needs.

@@ -7,8 +7,6 @@ casework's alike.
   (required, length, pattern) and their messages, so a page posting the same text
   gets the same answer; the field refuses only what is no text at all, and documents
   the service's limits in the OpenAPI schema.
-- ``WholeBodyJSONParser``: DRF's JSON parser, also refusing (400) JSON nested deeper
-  than the decoder goes instead of failing (500).
 - ``validated``: a serializer's answer for a page, as ``InvalidInput`` with the same
   ``{field: message}`` the API answers.
 
@@ -21,17 +19,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
-from rest_framework.parsers import JSONParser
-from rest_framework.utils import json as drf_json
 
 from tenants.api_base import flat_errors
 from tenants.errors import InvalidInput
+from tenants.field_checks import NUL_IN_TEXT
 
 MUST_BE_TEXT = "Harus berupa teks. / Must be text."
-NUL_IN_TEXT = "Teks berisi karakter yang tidak sah. / The text has a NUL character."
 
 
 def json_or_value(value: Any) -> Any:
@@ -94,23 +89,6 @@ class ServiceText(GivenValue, serializers.CharField):
         if self.refuse_nul and "\x00" in data:
             raise serializers.ValidationError(NUL_IN_TEXT)
         return data
-
-
-class WholeBodyJSONParser(JSONParser):
-    """DRF's JSON parser, decoding the body in one piece: DRF has already read a JSON
-    body into memory, and its stream decoder cost twice the parsing itself."""
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            return json.loads(
-                stream.read().decode(encoding),
-                parse_constant=drf_json.strict_constant if self.strict else None,
-            )
-        except ValueError as error:  # also a body that is not in its declared charset
-            raise exceptions.ParseError(f"JSON parse error - {error}") from error
-        except RecursionError as error:  # nested deeper than the decoder goes
-            raise exceptions.ParseError("JSON parse error - nested too deep") from error
 
 
 def validated(serializer_class: type[serializers.Serializer], data: Any) -> Any:
