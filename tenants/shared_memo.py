@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 import redis
 from django.conf import settings
@@ -30,7 +31,15 @@ from tenants.db import connection, current_schema_name
 
 logger = logging.getLogger(__name__)
 
-CHANGES_CHANNEL = "wbs:memo-changed"
+
+def changes_channel() -> str:
+    """The channel changes are announced on: one per Redis database, so deployments (or
+    test runs) sharing a Redis server but not a database do not drop each other's memos
+    (Redis publishes to every database's subscribers alike)."""
+    database = urlsplit(settings.REDIS_URL).path.strip("/") or "0"
+    return f"wbs:memo-changed:{database}"
+
+
 Value = TypeVar("Value")
 
 _memos: dict[str, SharedMemo[Any]] = {}
@@ -80,7 +89,7 @@ class SharedMemo(Generic[Value]):
         def publish() -> None:
             self.forget_all()
             try:
-                redis.Redis.from_url(settings.REDIS_URL).publish(CHANGES_CHANNEL, self.name)
+                redis.Redis.from_url(settings.REDIS_URL).publish(changes_channel(), self.name)
             except redis.RedisError:
                 logger.warning(
                     "could not announce a change to %s; other processes catch up within %s s",
@@ -125,7 +134,7 @@ def _listen(subscribed: threading.Event) -> None:
     while True:
         try:
             pubsub = redis.Redis.from_url(settings.REDIS_URL).pubsub(ignore_subscribe_messages=True)
-            pubsub.subscribe(CHANGES_CHANNEL)
+            pubsub.subscribe(changes_channel())
             pubsub.get_message(timeout=1)  # the subscription's confirmation
             if subscribed.is_set():
                 forget_every_memo()  # anything could have changed while we were not listening
