@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import authentication, exceptions, permissions, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,7 +29,6 @@ from intake.models import ELEMENTS, Category, Report
 from intake.report_input import ReportSubmissionSerializer
 from intake.services.mailbox import (
     SESSION_LIFETIME,
-    ReceiptRejected,
     mailbox_add_evidence,
     mailbox_open,
     mailbox_reply,
@@ -38,8 +37,6 @@ from intake.services.mailbox import (
 )
 from intake.services.reports import report_submit
 from tenants.api_base import TenantScopedAPIView
-from tenants.errors import InvalidInput
-from tenants.json_parser import WholeBodyJSONParser
 
 ERROR_RESPONSE = inline_serializer(
     "Error", {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)}
@@ -100,7 +97,6 @@ class AlwaysJSON(DefaultContentNegotiation):
 class IntakeView(TenantScopedAPIView):
     authentication_classes: list[type[authentication.BaseAuthentication]] = []
     permission_classes = [permissions.AllowAny]
-    parser_classes = [WholeBodyJSONParser, MultiPartParser, FormParser]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = AlwaysJSON
 
@@ -175,10 +171,7 @@ class SessionView(IntakeView):
     def post(self, request: Request) -> Response:
         login = ReceiptLoginSerializer(data=request.data)
         login.is_valid(raise_exception=True)
-        try:
-            token, _report = mailbox_open(receipt=login.validated_data["receipt"])
-        except ReceiptRejected as rejected:
-            raise InvalidInput({"receipt": rejected.message}) from rejected
+        token, _report = mailbox_open(receipt=login.validated_data["receipt"])  # ReceiptRejected: a 400
         return Response({"token": token, "expires_in": int(SESSION_LIFETIME.total_seconds())})
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,7 +21,6 @@ from intake.services import categories
 from tenants.accounts.permissions import MANAGE_SETTINGS
 from tenants.api_base import TenantScopedViewSet, permission_required
 from tenants.input_fields import GivenValue, ServiceText
-from tenants.json_parser import WholeBodyJSONParser
 
 WHOLE_NUMBER = "Harus berupa bilangan bulat. / Must be a whole number."
 
@@ -77,8 +75,6 @@ class CategoryViewSet(
     serializer_class = CategorySerializer
     permission_classes = [permission_required(MANAGE_SETTINGS)]
     queryset = Category.objects.all()
-
-    parser_classes = [WholeBodyJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(request=CategoryInput, responses={201: CategorySerializer})
     def create(self, request: Request) -> Response:

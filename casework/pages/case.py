@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError
 
 from casework.access import can, case_for
 from casework.models import Case
-from casework.pages.common import download, forbidden, needs, render_page
+from casework.pages.common import download, needs
 from casework.selectors.case_page import case_page, excluded_people
 from casework.selectors.identity import identity_access_until
 from casework.services.cases import case_add_note, case_assign, case_exclude
@@ -25,7 +25,7 @@ from casework.services.messages import case_message_reporter
 from casework.services.transitions import case_transition
 from casework.staff_input import UNKNOWN_CHOICE, CaseAssignInput, chosen_id
 from intake.portal_views import element_labels
-from tenants.accounts.staff_sessions import staff_verified_required
+from tenants.accounts.staff_sessions import forbidden_page, render_staff_page, staff_verified_required
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput, NotAllowed
 from tenants.input_fields import validated
@@ -52,7 +52,7 @@ def _case_response(
         "exclusions": excluded_people(case) if can(request.user, "exclude_others") else [],
         "elements": element_labels(case.report.present_elements()),
     }
-    return render_page(request, "casework/case.html", context, status=status)
+    return render_staff_page(request, "casework/case.html", context, status=status)
 
 
 @require_GET
@@ -71,7 +71,7 @@ def _case_action(
     except InvalidInput as invalid:
         return _case_response(request, case, errors=invalid.errors, failed=form, status=400)
     except NotAllowed as refused:
-        return forbidden(request, str(refused))
+        return forbidden_page(request, str(refused))
     messages.success(request, done)
     return redirect(reverse("staff-case", args=[case.pk]) + f"#{form}")
 
@@ -171,7 +171,7 @@ def case_exclude_view(request: HttpRequest, pk: int) -> HttpResponse:
     except InvalidInput as invalid:
         return _case_response(request, case, errors=invalid.errors, failed="conflict", status=400)
     except NotAllowed as refused:
-        return forbidden(request, str(refused))
+        return forbidden_page(request, str(refused))
     if own:  # the case is now hidden from this person: back to the queue
         messages.success(
             request, _("Konflik kepentingan Anda tercatat; kasus ini tidak lagi tampil untuk Anda.")
@@ -201,9 +201,9 @@ def case_identity_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         identity = identity_view(case=case, actor=request.user)
     except PermissionError as refused:
-        return forbidden(request, str(refused))
+        return forbidden_page(request, str(refused))
     grant = identity_access_until(case, request.user)
-    return render_page(
+    return render_staff_page(
         request, "casework/identity.html", {"case": case, "identity": identity, "grant": grant}
     )
 
@@ -215,7 +215,7 @@ def evidence_download_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
         file = evidence_download(token=token, actor=request.user)
     except EvidenceLinkInvalid as invalid:
-        return forbidden(request, invalid.message)
+        return forbidden_page(request, invalid.message)
     return download(file.content, content_type=file.content_type, filename=file.name)
 
 

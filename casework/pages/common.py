@@ -10,32 +10,16 @@ a case a person may not see is a 404 exactly like a missing one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
 from casework.access import PERMISSIONS
 from tenants.accounts.permissions import Permission
 from tenants.accounts.staff_sessions import staff_permission_required
-from tenants.clock import tenant_zone
 
 ViewFunction = Callable[..., HttpResponse]
-
-
-def render_page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    """Render with dates and times in the tenant's own time zone."""
-    with timezone.override(tenant_zone()):
-        return render(request, template, context, status=status)
-
-
-def forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render_page(request, "staff/forbidden.html", {"message": message}, status=403)
 
 
 def needs(action: str | Permission) -> Callable[[ViewFunction], ViewFunction]:

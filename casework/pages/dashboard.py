@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from casework.access import can
-from casework.pages.common import needs, page_language, render_page
+from casework.pages.common import needs, page_language
 from casework.selectors.statistics import case_statistics
+from tenants.accounts.staff_sessions import render_staff_page
 
 ViewFunction = Callable[..., HttpResponse]
 
@@ -91,4 +92,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             zip(stats.months, stats.received_per_month, stats.median_days_to_close, strict=True)
         ),
     }
-    return render_page(request, "casework/dashboard.html", context)
+    return render_staff_page(request, "casework/dashboard.html", context)

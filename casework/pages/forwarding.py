@@ -15,8 +15,9 @@ from casework.access import case_for
 from casework.models import (
     Case,
 )
-from casework.pages.common import forbidden, needs, render_page
+from casework.pages.common import needs
 from casework.services.forwarding import NARRATIVE_FIELDS, ForwardedCase, case_forward
+from tenants.accounts.staff_sessions import forbidden_page, render_staff_page
 from tenants.db import connection
 from tenants.errors import InvalidInput, NotAllowed
 from tenants.models import Tenant, TenantStatus
@@ -64,7 +65,7 @@ def _forward_page(
         "errors": errors or {},
         "is_open": case.is_open and case.shredded_on is None,
     }
-    return render_page(request, "casework/case_forward.html", context, status=status)
+    return render_staff_page(request, "casework/case_forward.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,7 +91,7 @@ def case_forward_view(request: HttpRequest, pk: int) -> HttpResponse:
     except InvalidInput as invalid:
         return _forward_page(request, case, errors=invalid.errors, status=400)
     except NotAllowed as refused:
-        return forbidden(request, str(refused))
+        return forbidden_page(request, str(refused))
     messages.success(
         request,
         _("Kasus diteruskan kepada %(name)s.") % {"name": forwarded.receiver.official_name},

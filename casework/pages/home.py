@@ -6,17 +6,16 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 
 from casework.deadlines import current_policy
-from casework.pages.common import render_page
 from intake.models import Category
 from tenants.accounts.models import StaffRole
-from tenants.accounts.staff_sessions import staff_verified_required
+from tenants.accounts.staff_sessions import render_staff_page, staff_verified_required
 
 
 @never_cache
 @staff_verified_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     role_names = dict(StaffRole.choices)
-    return render_page(
+    return render_staff_page(
         request,
         "casework/home.html",
         {

@@ -15,9 +15,10 @@ from casework.models import (
     IdentityRequest,
     IdentityRequestStatus,
 )
-from casework.pages.common import forbidden, needs, render_page
+from casework.pages.common import needs
 from casework.selectors.timeline import person_name
 from casework.services.identity import identity_decide
+from tenants.accounts.staff_sessions import forbidden_page, render_staff_page
 from tenants.errors import InvalidInput, NotAllowed
 
 DECIDED_SHOWN = 50
@@ -57,7 +58,7 @@ def _identity_page(request: HttpRequest, *, error: str = "", status: int = 200) 
         "decided": [_identity_row(item) for item in decided[:DECIDED_SHOWN]],
         "error": error,
     }
-    return render_page(request, "casework/identity_requests.html", context, status=status)
+    return render_staff_page(request, "casework/identity_requests.html", context, status=status)
 
 
 @require_GET
@@ -80,7 +81,7 @@ def identity_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except InvalidInput as invalid:
         return _identity_page(request, error="; ".join(invalid.errors.values()), status=400)
     except NotAllowed as refused:
-        return forbidden(request, str(refused))
+        return forbidden_page(request, str(refused))
     if decision == "approve":
         messages.success(request, _("Permintaan identitas disetujui."))
     else:

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET
 
 from casework.access import can
 from casework.models import Case, CaseState
-from casework.pages.common import download, needs, page_language, render_page
+from casework.pages.common import download, needs, page_language
 from casework.selectors import queue as selectors
 from casework.selectors.workload import workload
 from casework.services.exports import case_list_csv
+from tenants.accounts.staff_sessions import render_staff_page
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
 from tenants.input_fields import validated
@@ -53,9 +54,9 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         filters = validated(selectors.CaseQueueQuery, request.GET)
     except InvalidInput as refused:  # the form again, with what is wrong, and no cases
         context = _queue_context(request, selectors.QueueFilters(), Case.objects.none(), refused.errors)
-        return render_page(request, "casework/queue.html", context, status=400)
+        return render_staff_page(request, "casework/queue.html", context, status=400)
     cases = selectors.filtered_cases(request.user, filters)
-    return render_page(request, "casework/queue.html", _queue_context(request, filters, cases))
+    return render_staff_page(request, "casework/queue.html", _queue_context(request, filters, cases))
 
 
 @require_GET
@@ -63,13 +64,13 @@ def case_queue(request: HttpRequest) -> HttpResponse:
 def overdue_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.QueueFilters(overdue=True)
     cases = selectors.filtered_cases(request.user, filters)
-    return render_page(request, "casework/overdue.html", _queue_context(request, filters, cases))
+    return render_staff_page(request, "casework/overdue.html", _queue_context(request, filters, cases))
 
 
 @require_GET
 @needs("view_cases")
 def workload_view(request: HttpRequest) -> HttpResponse:
-    return render_page(request, "casework/workload.html", {"workload": workload(request.user)})
+    return render_staff_page(request, "casework/workload.html", {"workload": workload(request.user)})
 
 
 # --- Exports --------------------------------------------------------------------
@@ -82,7 +83,7 @@ def case_list_export(request: HttpRequest) -> HttpResponse:
         filters = validated(selectors.CaseQueueQuery, request.GET)
     except InvalidInput as refused:
         message = "; ".join(refused.errors.values())
-        return render_page(request, "staff/forbidden.html", {"message": message}, status=400)
+        return render_staff_page(request, "staff/forbidden.html", {"message": message}, status=400)
     content = case_list_csv(actor=request.user, filters=filters)
     return download(
         content, content_type="text/csv; charset=utf-8", filename=f"kasus-{tenant_today().isoformat()}.csv"

@@ -9,13 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
 
-from casework.pages.common import download, needs, render_page
+from casework.pages.common import download, needs
 from intake.models import Channel
 from intake.portal_views import element_labels, report_form_context, submission_from_form
 from intake.receipt_slip import receipt_slip_pdf
 from intake.receipts import normalise
 from intake.report_input import parse_report
 from intake.services.reports import report_submit
+from tenants.accounts.staff_sessions import render_staff_page
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
 
@@ -59,9 +60,9 @@ def _offline_details(post: Any) -> tuple[str, date | None, dict[str, str]]:
 @needs("record_offline_report")
 def record_report(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return render_page(request, "casework/record_report.html", _offline_context(None))
+        return render_staff_page(request, "casework/record_report.html", _offline_context(None))
     if "check" in request.POST:
-        return render_page(request, "casework/record_report.html", _offline_context(request.POST))
+        return render_staff_page(request, "casework/record_report.html", _offline_context(request.POST))
     channel, received_on, errors = _offline_details(request.POST)
     try:  # the portal's and the API's rules: ReportSubmissionSerializer
         draft = parse_report(submission_from_form(request.POST))
@@ -69,7 +70,7 @@ def record_report(request: HttpRequest) -> HttpResponse:
         errors = {**errors, **invalid.errors}
         draft = None
     if errors or draft is None or received_on is None:
-        return render_page(
+        return render_staff_page(
             request, "casework/record_report.html", _offline_context(request.POST, errors), status=400
         )
     try:
@@ -81,7 +82,7 @@ def record_report(request: HttpRequest) -> HttpResponse:
             staff_user=request.user,
         )
     except InvalidInput as invalid:
-        return render_page(
+        return render_staff_page(
             request, "casework/record_report.html", _offline_context(request.POST, invalid.errors), status=400
         )
     context = {
@@ -93,7 +94,7 @@ def record_report(request: HttpRequest) -> HttpResponse:
         "received_on": received_on,
         "elements": element_labels(draft.present),
     }
-    return render_page(request, "casework/recorded.html", context, status=201)
+    return render_staff_page(request, "casework/recorded.html", context, status=201)
 
 
 @require_POST
@@ -102,7 +103,7 @@ def recorded_receipt_pdf(request: HttpRequest) -> HttpResponse:
     """The printable slip for a report staff recorded; the receipt travels in the POST body only."""
     receipt = request.POST.get("receipt", "")
     if normalise(receipt) is None:
-        return render_page(
+        return render_staff_page(
             request,
             "staff/forbidden.html",
             {"message": "Kode laporan tidak valid. / Invalid receipt."},

@@ -17,13 +17,14 @@ from casework.models import (
     CaseState,
     EarlyDeletionRequest,
 )
-from casework.pages.common import needs, render_page
+from casework.pages.common import needs
 from casework.selectors.timeline import person_name
 from casework.services.retention import (
     case_approve_early_deletion,
     case_refuse_early_deletion,
     case_request_early_deletion,
 )
+from tenants.accounts.staff_sessions import render_staff_page
 from tenants.errors import InvalidInput
 
 RETENTION_SHOWN = 200
@@ -65,7 +66,7 @@ def _retention_page(
         "may_request": can(user, "request_early_deletion"),
         "may_approve": can(user, "approve_early_deletion"),
     }
-    return render_page(request, "casework/retention.html", context, status=status)
+    return render_staff_page(request, "casework/retention.html", context, status=status)
 
 
 def _retention_case(user: Any, pk: int) -> Case:

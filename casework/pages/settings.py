@@ -24,13 +24,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework.deadlines import current_policy
 from casework.models import ReporterNotice, RetentionPolicy
-from casework.pages.common import needs, render_page
+from casework.pages.common import needs
 from casework.services import settings as casework_settings
 from casework.workflow import DEFAULT_NOTICES, TRANSITIONS
 from intake.evidence_files import RejectedFile, inspect_and_clean
 from intake.models import Category, IntakeSettings
 from intake.services import categories, limits
 from intake.services.limits import MEGABYTE
+from tenants.accounts.staff_sessions import render_staff_page
 from tenants.branding import BRANDING_FIELDS, tenant_branding_update
 from tenants.errors import InvalidInput
 from tenants.models import Tenant
@@ -81,7 +82,7 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 def _refused(request: HttpRequest, section: str, errors: dict[str, str], values: Any = None) -> HttpResponse:
     context = _context(request, errors=errors, failed=section, values=values or {})
-    return render_page(request, "casework/settings.html", context, status=400)
+    return render_staff_page(request, "casework/settings.html", context, status=400)
 
 
 def _done(request: HttpRequest, message: str, anchor: str) -> HttpResponse:
@@ -92,7 +93,7 @@ def _done(request: HttpRequest, message: str, anchor: str) -> HttpResponse:
 @require_GET
 @needs("manage_settings")
 def settings_page(request: HttpRequest) -> HttpResponse:
-    return render_page(request, "casework/settings.html", _context(request))
+    return render_staff_page(request, "casework/settings.html", _context(request))
 
 
 # --- 1. Categories --------------------------------------------------------------

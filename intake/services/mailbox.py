@@ -40,8 +40,11 @@ SESSION_LIFETIME = timedelta(minutes=20)
 MAX_MESSAGE_LENGTH = 5000
 
 
-class ReceiptRejected(ValueError):
+class ReceiptRejected(InvalidInput):
     message = "Kode laporan tidak dikenal di portal ini. / This receipt is not known on this portal."
+
+    def __init__(self) -> None:
+        super().__init__({"receipt": self.message})
 
 
 def _token_hash(token: str) -> str:

@@ -27,6 +27,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,6 +38,7 @@ from rest_framework.request import Request
 
 from tenants.accounts.authenticator import PENDING_DEVICE
 from tenants.accounts.permissions import Permission
+from tenants.clock import tenant_zone
 from tenants.errors import NotAllowed
 
 ViewFunction = Callable[..., HttpResponse]
@@ -89,9 +91,17 @@ def staff_verified_required(view: ViewFunction) -> ViewFunction:
     return wrapper
 
 
+def render_staff_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render a staff page with dates and times in the tenant's own time zone."""
+    with timezone.override(tenant_zone()):
+        return render(request, template, context, status=status)
+
+
 def forbidden_page(request: HttpRequest, message: str) -> HttpResponse:
-    """403 with the reason, in the staff pages' shell (dates in the tenant's zone)."""
-    return render(request, "staff/forbidden.html", {"message": message}, status=403)
+    """403 with the reason, in the staff pages' shell."""
+    return render_staff_page(request, "staff/forbidden.html", {"message": message}, status=403)
 
 
 def staff_permission_required(permission: Permission) -> Callable[[ViewFunction], ViewFunction]:

@@ -6,15 +6,12 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from tenants.accounts.permissions import VIEW_AUDIT_TRAIL
-from tenants.accounts.staff_sessions import staff_permission_required
+from tenants.accounts.staff_sessions import render_staff_page, staff_permission_required
 from tenants.audit.models import AuditEntry
 from tenants.audit.trail import audit_verify
-from tenants.clock import tenant_zone
 
 AUDIT_PAGE_SIZE = 50
 
@@ -22,8 +19,7 @@ AUDIT_PAGE_SIZE = 50
 def _audit_page(request: HttpRequest, verification: dict[str, Any] | None = None) -> HttpResponse:
     paginator = Paginator(AuditEntry.objects.order_by("-id"), AUDIT_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    with timezone.override(tenant_zone()):
-        return render(request, "audit/trail.html", {"page": page, "verification": verification})
+    return render_staff_page(request, "audit/trail.html", {"page": page, "verification": verification})
 
 
 @require_GET
