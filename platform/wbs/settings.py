@@ -145,10 +145,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "staff-login"
-# Staff sign in with a password and a TOTP code (tenants/accounts/staff_sessions.py). Failed
-# attempts lock the account (tenants.accounts.lockout), which is the only throttle:
-# django-otp's own per-device delay would make a corrected typo look like a wrong code.
+# Staff and operators sign in with a password and a TOTP code (tenants/accounts/staff_sessions.py).
+# Failed attempts are slowed per account and address (tenants.accounts.sign_in_throttle), which
+# is the only throttle: django-otp's own per-device delay would let strangers slow the real person.
 OTP_TOTP_THROTTLE_FACTOR = 0
+# Proxies in front of the application that append the client's address to X-Forwarded-For
+# (the load balancer): staff sign-in throttling counts per client address.
+WBS_TRUSTED_PROXIES = env.int("WBS_TRUSTED_PROXIES", default=0)
 
 # Sessions live in each tenant's own schema and cookies are host-only, so a
 # login on one tenant is worthless on another.

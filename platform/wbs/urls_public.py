@@ -3,6 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from tenants.accounts.pages import sign_in
 from wbs.console import api, views
 from wbs.health import healthz
 
@@ -11,7 +12,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", views.console_home, name="console-home"),
     path("login/", views.OperatorLoginView.as_view(), name="operator-login"),
-    path("logout/", views.operator_logout, name="operator-logout"),
+    path("login/kode/", sign_in.otp_verify, {"route": views.OPERATOR_SIGN_IN}, name="operator-otp-verify"),
+    path("logout/", sign_in.staff_logout, {"route": views.OPERATOR_SIGN_IN}, name="operator-logout"),
     path("tenants/new/", views.tenant_onboard_page, name="console-onboard"),
     path("tenants/<slug:slug>/", views.tenant_detail, name="console-tenant"),
     path("api/v1/operator/", include(api.router.urls)),

@@ -29,10 +29,6 @@ class User(AbstractUser):
     )
     # Staff roles within the tenant this account lives in (empty for operators).
     roles = ArrayField(models.CharField(max_length=32, choices=StaffRole.choices), default=list, blank=True)
-    # Failed sign-in attempts (password or TOTP code) since the last success or
-    # lock, and until when the account refuses to sign in (tenants.accounts.lockout).
-    failed_attempts = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.full_name or self.username

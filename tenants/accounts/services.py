@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tenants.accounts import lockout
+from tenants.accounts import sign_in_throttle
 from tenants.accounts.authenticator import normalise_code
 from tenants.accounts.models import Invitation, StaffRole, User, hash_invitation_token
 from tenants.accounts.permissions import MANAGE_STAFF
@@ -123,8 +123,8 @@ def staff_set_active(*, actor: Any, member: User, active: bool) -> User:
 
 
 def staff_reset_authenticator(*, actor: Any, member: User) -> int:
-    """A lost phone or a lock: remove the authenticator (the next sign-in sets up a new
-    one) and lift the lock. Returns how many devices were removed."""
+    """A lost phone or a guarded account: remove the authenticator (the next sign-in sets
+    up a new one) and lift the guard. Returns how many devices were removed."""
     MANAGE_STAFF.require(actor)
     _not_yourself(
         actor,
@@ -133,8 +133,8 @@ def staff_reset_authenticator(*, actor: Any, member: User) -> int:
     )
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=member).delete()[0]
-        User.objects.filter(pk=member.pk).update(failed_attempts=0, locked_until=None)
         audit_record(action="staff_reset_authenticator", actor=actor, staff_id=member.pk, devices=removed)
+    sign_in_throttle.lift_guard(member)
     return removed
 
 
@@ -155,8 +155,7 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
             raise InvalidInput({"token": "Tautan undangan sudah dipakai. / The invitation was already used."})
         user = invitation.user
         user.set_password(password)
-        user.failed_attempts, user.locked_until = 0, None
-        user.save(update_fields=["password", "failed_attempts", "locked_until"])
+        user.save(update_fields=["password"])
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at"])
         audit_record(action="invitation_accepted", actor=user)
@@ -175,14 +174,12 @@ def authenticator_confirm(*, user: User, device: TOTPDevice, code: str) -> bool:
 
 
 def sign_in_completed(*, user: User) -> None:
-    """Both factors are done: the failure count is cleared and the sign-in recorded."""
+    """Both factors are done: the sign-in is recorded (the page clears the throttle's counts)."""
     with transaction.atomic():
-        lockout.record_success(user)
         audit_record(action="login", actor=user)
 
 
-def second_factor_refused(*, user: User) -> bool:
-    """A wrong code: recorded and counted; True once the account is locked."""
+def second_factor_refused(*, user: User) -> None:
+    """A wrong code: recorded (the page counts it towards the throttle)."""
     with transaction.atomic():
         audit_record(action="login_failed", actor=user, step="second_factor")
-    return lockout.record_failure(user)

@@ -1,4 +1,5 @@
-"""Who counts as signed-in staff on a tenant's host.
+"""Who counts as signed-in staff on a tenant's host (and as a signed-in operator on the
+base domain, which signs in the same way: ``SignInRoute`` names each side's pages).
 
 A staff sign-in has two steps: the password (``/staff/login/``), then a TOTP
 code from an authenticator app (``/staff/login/kode/``; a first sign-in sets the
@@ -7,8 +8,8 @@ the account but opens nothing: staff pages use ``staff_verified_required`` (or
 ``staff_role_required``), staff API endpoints ``IsVerifiedStaff`` (the API's
 default permission, and part of ``tenants.api_base.role_required``).
 
-``StaffSessionTimeoutMiddleware`` ends a staff session after 30 minutes without
-a request and, however active, ``SESSION_COOKIE_AGE`` after signing in; the
+``StaffSessionTimeoutMiddleware`` ends a staff (or operator) session after 30 minutes
+without a request and, however active, ``SESSION_COOKIE_AGE`` after signing in; the
 cookie itself ends with the browser.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -50,28 +52,68 @@ LAST_ACTIVITY = "wbs_last_activity"
 ACTIVITY_RESOLUTION_SECONDS = 30
 
 
+@dataclass(frozen=True)
+class SignInRoute:
+    """The pages of one side's sign-in (URL and template names): staff on a tenant's
+    host, operators on the base domain. ``setup`` is None where an authenticator is
+    never set up on the web (operators are enrolled with ``wbs operator``)."""
+
+    login: str
+    code: str
+    setup: str | None
+    logout: str
+    home: str
+    code_template: str
+    # Sign-ins are recorded in the tenant's audit trail (the public schema has none).
+    audited: bool
+
+
+STAFF_SIGN_IN = SignInRoute(
+    login="staff-login",
+    code="staff-otp-verify",
+    setup="staff-otp-setup",
+    logout="staff-logout",
+    home="staff-home",
+    code_template="accounts/otp_verify.html",
+    audited=True,
+)
+
+
 def is_verified(user: Any) -> bool:
     """Signed in with both factors in this session (django-otp's middleware decides)."""
     check = getattr(user, "is_verified", None)
     return bool(user is not None and user.is_authenticated and check is not None and check())
 
 
-def second_factor_url(user: Any, next_url: str = "") -> str:
+def second_factor_url(user: Any, next_url: str = "", route: SignInRoute = STAFF_SIGN_IN) -> str:
     """Where a password-only session goes next: the code, or setting up the app."""
-    url = reverse("staff-otp-verify" if user_has_device(user) else "staff-otp-setup")
-    if next_url and next_url != reverse("staff-home"):
+    url = reverse(route.code if user_has_device(user) or route.setup is None else route.setup)
+    if next_url and next_url != reverse(route.home):
         url += "?" + urlencode({"next": next_url})
     return url
 
 
-def safe_next_url(request: HttpRequest) -> str:
-    """The ``next`` parameter when it points back at this host, else the staff home."""
+def safe_next_url(request: HttpRequest, route: SignInRoute = STAFF_SIGN_IN) -> str:
+    """The ``next`` parameter when it points back at this host, else the home page."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("staff-home")
+    return reverse(route.home)
+
+
+def verified_session_or_token(request: Request) -> bool:
+    """DRF: an active account, signed in with both factors when it came by session.
+
+    Token authentication is a separate credential issued on purpose and is accepted as it is.
+    """
+    user = request.user
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if isinstance(request.successful_authenticator, authentication.SessionAuthentication):
+        return is_verified(user)
+    return True
 
 
 def staff_verified_required(view: ViewFunction) -> ViewFunction:
@@ -132,14 +174,7 @@ class IsVerifiedStaff(permissions.BasePermission):
     message = gettext_lazy("Masuk sebagai petugas dan konfirmasi kode autentikator terlebih dahulu.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if getattr(request, "tenant", None) is None:
-            return False
-        user = request.user
-        if not (user and user.is_authenticated and user.is_active):
-            return False
-        if isinstance(request.successful_authenticator, authentication.SessionAuthentication):
-            return is_verified(user)
-        return True
+        return getattr(request, "tenant", None) is not None and verified_session_or_token(request)
 
 
 # --- Session lifetime ------------------------------------------------------------
@@ -161,18 +196,14 @@ def start_staff_session(request: HttpRequest) -> None:
 
 
 class StaffSessionTimeoutMiddleware:
-    """Signs staff out after 30 idle minutes or SESSION_COOKIE_AGE in all (tenant hosts only)."""
+    """Signs staff and operators out after 30 idle minutes or SESSION_COOKIE_AGE in all."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Only requests that carry a session cookie: the reporters' pages stay untouched.
-        if (
-            getattr(request, "tenant", None) is not None
-            and settings.SESSION_COOKIE_NAME in request.COOKIES
-            and SESSION_KEY in request.session
-        ):
+        # Only requests that carry a signed-in session: the reporters' pages stay untouched.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and SESSION_KEY in request.session:
             self.enforce(request)
         return self.get_response(request)
 
@@ -184,7 +215,7 @@ class StaffSessionTimeoutMiddleware:
         too_old = isinstance(started, int | float) and now - started > settings.SESSION_COOKIE_AGE
         if idle or too_old:
             logout(request)
-            if request.path.startswith("/staff/"):
+            if not request.path.startswith("/api/"):
                 messages.info(
                     request,
                     _("Sesi Anda berakhir karena 30 menit tidak ada aktivitas. Silakan masuk lagi.")

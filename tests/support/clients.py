@@ -1,6 +1,6 @@
-"""Clients that talk to a tenant's host the way a browser or an integration does:
-anonymous, signed in as a staff member (password, then the authenticator's code), or
-with a staff member's API token."""
+"""Clients that talk to a tenant's host (or the operator's) the way a browser or an
+integration does: anonymous, signed in as a staff member or operator (password, then
+the authenticator's code), or with a staff member's API token."""
 
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ def totp_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
 
 
-def authenticator_of(tenant: Tenant, email: str) -> TOTPDevice:
-    """The staff member's confirmed TOTP device (created if missing), ready to accept the current code."""
-    with schema_context(tenant.schema_name):
+def authenticator_of(tenant: Tenant | None, email: str) -> TOTPDevice:
+    """The staff member's (or, with None, the operator's) confirmed TOTP device (created if
+    missing), ready to accept the current code."""
+    with schema_context(tenant.schema_name if tenant else "public"):
         user = User.objects.get(email=email)
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
@@ -50,3 +51,24 @@ def staff_client(tenant: Tenant, email: str, password: str = DEMO_PASSWORD) -> C
     verified = client.post("/staff/login/kode/", {"code": totp_code(device)})
     assert verified.status_code == 302 and verified["Location"] == "/staff/", f"TOTP of {email} failed"
     return client
+
+
+def operator_client(email: str, password: str = DEMO_PASSWORD, address: str = "127.0.0.1") -> Client:
+    """A client fully signed in to the operator console: password, then TOTP code."""
+    device = authenticator_of(None, email)
+    client = client_for(None)
+    response = client.post("/login/", {"username": email, "password": password}, REMOTE_ADDR=address)
+    assert response.status_code == 302 and response["Location"] == "/login/kode/", "operator login failed"
+    verified = client.post("/login/kode/", {"code": totp_code(device)}, REMOTE_ADDR=address)
+    assert verified.status_code == 302 and verified["Location"] == "/", "operator TOTP failed"
+    return client
+
+
+def wrong_code(device: TOTPDevice) -> str:
+    """A code the device does not accept now (nor in the next time step)."""
+    device.refresh_from_db()
+    valid = {
+        f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + shift):06d}"
+        for shift in (-1, 0, 1)
+    }
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)

@@ -20,3 +20,9 @@ def alert_text(html: str) -> str:
     """The text of the page's warning (a refusal shown on a page of its own)."""
     found = re.search(r'<div class="warning" role="alert">(.*?)</div>', html, re.S)
     return _text(found.group(1)) if found else ""
+
+
+def form_error(html: str) -> str:
+    """The text of a form's first error (a sign-in form's refusal)."""
+    found = re.search(r'<div (?:id="[\w-]+" )?class="error" role="alert">(.*?)</div>', html, re.S)
+    return _text(found.group(1)) if found else ""

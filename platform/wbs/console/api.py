@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from tenants.accounts.staff_sessions import verified_session_or_token
 from tenants.errors import InvalidInput
 from tenants.models import RegionKind, Tenant, TimeZone
 from tenants.onboarding import BRANDING_FIELDS, TenantApplication
@@ -15,8 +16,14 @@ from wbs.onboarding import tenant_onboard
 
 
 class IsOperator(permissions.BasePermission):
+    """An operator account, signed in with both factors (or by an operator's API token)."""
+
+    message = (
+        "Masuk sebagai operator dan konfirmasi kode autentikator. / Sign in as an operator with your code."
+    )
+
     def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+        return verified_session_or_token(request) and bool(request.user.is_staff)
 
 
 class TenantSerializer(serializers.ModelSerializer):

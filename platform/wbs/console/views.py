@@ -6,12 +6,19 @@ from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_otp import user_has_device
 
+from tenants.accounts.models import User
+from tenants.accounts.pages.sign_in import StaffAuthenticationForm, StaffLoginView
+from tenants.accounts.staff_sessions import SignInRoute, is_verified, second_factor_url
 from tenants.errors import InvalidInput
 from tenants.models import RegionKind, Tenant, TenantStatus, TimeZone
 from tenants.onboarding import TenantApplication
@@ -21,26 +28,57 @@ from wbs.onboarding import tenant_onboard
 ViewFunction = Callable[..., HttpResponse]
 
 
+# Operators sign in like staff (password, then the authenticator's code, the same
+# throttle and idle timeout); their authenticator is enrolled with `wbs operator`, never on the web.
+OPERATOR_SIGN_IN = SignInRoute(
+    login="operator-login",
+    code="operator-otp-verify",
+    setup=None,
+    logout="operator-logout",
+    home="console-home",
+    code_template="console/otp_verify.html",
+    audited=False,  # the operator audit trail is another issue's (12)
+)
+
+
 def operator_required(view: ViewFunction) -> ViewFunction:
+    """A console page: an operator account, signed in with both factors in this session."""
+
     @wraps(view)
+    @never_cache
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not (request.user.is_authenticated and request.user.is_staff):
-            return redirect(f"/login/?next={request.path}")
+        user = request.user
+        if not (user.is_authenticated and user.is_staff):
+            return redirect_to_login(request.get_full_path(), reverse("operator-login"))
+        if not is_verified(user):
+            return redirect(second_factor_url(user, request.get_full_path(), OPERATOR_SIGN_IN))
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-class OperatorLoginView(LoginView):
+class OperatorAuthenticationForm(StaffAuthenticationForm):
+    """Operator accounts only, and only once `wbs operator` has enrolled their authenticator."""
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        if not user_has_device(user):
+            raise ValidationError(NO_AUTHENTICATOR, code="no_authenticator")
+
+
+NO_AUTHENTICATOR = gettext_lazy(
+    "Akun operator ini belum punya aplikasi autentikator. Jalankan `wbs operator EMAIL "
+    "--new-authenticator` di server untuk memasangnya."
+)
+
+
+class OperatorLoginView(StaffLoginView):
     template_name = "console/login.html"
-    redirect_authenticated_user = True
-    next_page = "/"
-
-
-@require_POST
-def operator_logout(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    return redirect("operator-login")
+    authentication_form = OperatorAuthenticationForm
+    next_page = "console-home"
+    route = OPERATOR_SIGN_IN
 
 
 @operator_required

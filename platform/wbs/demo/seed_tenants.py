@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
 from tenants.accounts.models import StaffRole, User
 from tenants.db import connection
 from tenants.models import RegionKind, Tenant, TenantStatus, TimeZone
 from tenants.onboarding import TenantApplication
+from wbs.console.operators import OperatorEnrolment, operator_enrol
 from wbs.onboarding import tenant_onboard
 
 DEMO_PASSWORD = "wbs-demo-2026"  # noqa: S105 - demo accounts only, printed by `wbs demo`
@@ -124,20 +126,20 @@ def _ensure_demo_staff(tenant: Tenant, application: TenantApplication) -> list[t
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
             logins.append((email, ", ".join(roles)))
-        # Running the demo again lifts any sign-in lock a demo account ran into.
-        User.objects.filter(email__in=[email for email, _roles in logins]).update(
-            failed_attempts=0, locked_until=None
-        )
     connection.set_schema_to_public()
     return logins
 
 
-def ensure_demo_operator() -> User:
-    operator, created = User.objects.get_or_create(
-        email=DEMO_OPERATOR_EMAIL,
-        defaults={"username": DEMO_OPERATOR_EMAIL, "full_name": "Operator Platform", "is_staff": True},
-    )
-    if created:
-        operator.set_password(DEMO_PASSWORD)
-        operator.save(update_fields=["password"])
-    return operator
+def ensure_demo_operator() -> OperatorEnrolment:
+    """The demo's operator, with the demo password and an authenticator (made once; the
+    demo prints its QR code every run, which only a demo may do)."""
+    operator = User.objects.filter(email=DEMO_OPERATOR_EMAIL).first()
+    device = TOTPDevice.objects.filter(user=operator, confirmed=True).first() if operator else None
+    if operator is None or device is None:
+        return operator_enrol(
+            email=DEMO_OPERATOR_EMAIL,
+            full_name="Operator Platform",
+            password=DEMO_PASSWORD,
+            new_authenticator=True,
+        )
+    return OperatorEnrolment(operator=operator, created=False, password=None, device=device)

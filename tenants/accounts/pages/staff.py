@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,7 +27,6 @@ def _staff_page(
 ) -> HttpResponse:
     context = {
         "staff": staff_list(),
-        "now": timezone.now(),
         "roles": StaffRole.choices,
         "errors": errors or {},
         "values": values or {},

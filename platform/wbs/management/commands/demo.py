@@ -31,12 +31,16 @@ class Command(BaseCommand):
         settings.WBS_URL_PORT = str(port)  # links printed and emailed point at this server
         call_command("migrate_platform", no_progress=True, stdout=self.stdout)
         seeded = seed_demo_tenants()
-        ensure_demo_operator()
+        operator = ensure_demo_operator()
         receipts = {item.tenant.schema_name: item for item in seed_demo_cases()}
 
         self.stdout.write(self.style.SUCCESS("\nWBS demo is ready.\n"))
         self.stdout.write(f"Operator console: {tenant_url(settings.WBS_BASE_DOMAIN)}")
-        self.stdout.write(f"  login {DEMO_OPERATOR_EMAIL} / {DEMO_PASSWORD}\n")
+        self.stdout.write(f"  login {DEMO_OPERATOR_EMAIL} / {DEMO_PASSWORD}, then the authenticator's code;")
+        self.stdout.write(
+            "  scan this with an authenticator app (a real operator gets it once from `wbs operator`):"
+        )
+        self.stdout.write(operator.authenticator_for_terminal() + "\n")
         for item in seeded:
             host = primary_hostname(item.tenant.schema_name)
             self.stdout.write(f"{item.tenant.official_name}")
