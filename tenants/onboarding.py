@@ -17,15 +17,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from tenants.accounts.models import Invitation, StaffRole, User
+from tenants.accounts.tasks import send_staff_invitation
 from tenants.audit.trail import audit_record
 from tenants.branding import BRANDING_FIELDS, COLOR_PATTERN
 from tenants.db import connection
 from tenants.errors import InvalidInput
+from tenants.hostnames import primary_hostname as primary_hostname
+from tenants.hostnames import tenant_url as tenant_url
 from tenants.models import Domain, RegionKind, Tenant, TenantStatus, TimeZone
 from tenants.schema_migrations import existing_schemas
 from tenants.schema_template import create_schema_from_template, template_schema
+from tenants.task_queue import enqueue_on_commit
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]{2,39}$")
 HOSTNAME_PATTERN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -58,9 +63,13 @@ RESERVED_SLUGS = frozenset(
 
 @dataclass
 class OnboardingResult:
+    """The new tenant. The first administrator's invitation went to their address only
+    (the link is a credential: whoever holds it becomes the administrator); the operator
+    sees where it was sent, masked."""
+
     tenant: Tenant
     admin: User
-    invitation_url: str
+    invitation_sent_to: str
 
 
 @dataclass
@@ -78,13 +87,11 @@ class TenantApplication:
     branding: dict[str, str] = field(default_factory=dict)
 
 
-def primary_hostname(slug: str) -> str:
-    return f"{slug}.{settings.WBS_BASE_DOMAIN}"
-
-
-def tenant_url(hostname: str, path: str = "/") -> str:
-    port = f":{settings.WBS_URL_PORT}" if settings.WBS_URL_PORT else ""
-    return f"{settings.WBS_URL_SCHEME}://{hostname}{port}{path}"
+def masked_email(address: str) -> str:
+    """An address as the operator sees it: enough to recognise, not to read (a***n@bogor.example)."""
+    local, _at, domain = address.partition("@")
+    shown = local[0] + "***" + (local[-1] if len(local) > 2 else "")
+    return f"{shown}@{domain}"
 
 
 def _validate(application: TenantApplication) -> Tenant | None:
@@ -189,14 +196,40 @@ def create_tenant(
                 roles=[StaffRole.ADMINISTRATOR],
                 language=application.default_language,
             )
-            _invitation, token = Invitation.issue(admin)
+            invitation, token = Invitation.issue(admin)
+            enqueue_on_commit(send_staff_invitation, invitation.pk, token)
             for step in provisioning:
                 step(tenant, application)
             audit_record(action="tenant_created", actor="platform", administrator_id=admin.pk)
     finally:
         connection.set_schema_to_public()
-    return OnboardingResult(
-        tenant=tenant,
-        admin=admin,
-        invitation_url=tenant_url(primary_hostname(slug), f"/staff/invitation/{token}/"),
-    )
+    return OnboardingResult(tenant=tenant, admin=admin, invitation_sent_to=masked_email(admin.email))
+
+
+def first_administrator_invite_again(*, tenant: Tenant) -> str:
+    """Send the first administrator a new invitation (the earlier links stop working);
+    returns where it went, masked. Refused once they have set a password: from then on
+    the tenant's own administrators invite and reset their staff."""
+    try:
+        connection.set_tenant(tenant)
+        with transaction.atomic():
+            admin = (
+                User.objects.select_for_update()
+                .filter(roles__contains=[StaffRole.ADMINISTRATOR])
+                .order_by("pk")
+                .first()
+            )
+            if admin is None or admin.has_usable_password() or not admin.is_active:
+                raise InvalidInput(
+                    {
+                        "invitation": "Administrator pertama sudah aktif; undangan tidak dapat dikirim ulang. "
+                        "/ The first administrator has already signed up."
+                    }
+                )
+            Invitation.objects.filter(user=admin, used_at__isnull=True).update(expires_at=timezone.now())
+            invitation, token = Invitation.issue(admin)
+            enqueue_on_commit(send_staff_invitation, invitation.pk, token)
+            audit_record(action="invitation_resent", actor="platform", staff_id=admin.pk)
+    finally:
+        connection.set_schema_to_public()
+    return masked_email(admin.email)

@@ -1,5 +1,7 @@
 """Onboarding: a working tenant in one step, and nothing at all when it fails."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -41,9 +43,18 @@ def platform_footprint():
     return (Tenant.objects.count(), Domain.objects.count(), schema_exists("kotabogor"))
 
 
+def invitation_path(mail) -> str:
+    link = re.search(r"http://[\w.]+/staff/invitation/[\w-]+/", mail.body)
+    assert link, mail.body
+    return "/" + link.group(0).split("/", 3)[3]
+
+
 @pytest.mark.django_db
-def test_onboarded_tenant_has_its_schema_defaults_and_a_working_invitation(sulteng):
-    result = tenant_onboard(bogor(parent_province="sulteng", custom_domains=["wbs.kotabogor.go.id"]))
+def test_onboarded_tenant_has_its_schema_defaults_and_a_working_invitation(
+    sulteng, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = tenant_onboard(bogor(parent_province="sulteng", custom_domains=["wbs.kotabogor.go.id"]))
 
     assert schema_exists("kotabogor")
     assert sorted(result.tenant.domains.values_list("domain", flat=True)) == [
@@ -58,9 +69,12 @@ def test_onboarded_tenant_has_its_schema_defaults_and_a_working_invitation(sulte
         assert admin.email == "admin@kotabogor.example" and admin.roles == ["administrator"]
         assert not admin.has_usable_password()
 
+    # The invitation went to the administrator's address only; the platform sees it masked.
+    assert result.invitation_sent_to == "a***n@kotabogor.example"
+    assert [mail.to for mail in mailoutbox] == [["admin@kotabogor.example"]]
     # The administrator follows the link, sets a password, sets up an authenticator app
     # and is signed in on the new portal.
-    path = result.invitation_url.split("localhost", 1)[1]
+    path = invitation_path(mailoutbox[0])
     browser = client_for(result.tenant)
     page = browser.post(path, {"password": "Kota-Hujan-2026!", "password_again": "Kota-Hujan-2026!"})
     assert page.status_code == 302 and page["Location"] == "/staff/login/autentikator/"
@@ -125,25 +139,32 @@ def test_onboarding_stops_loudly_when_the_template_is_behind_the_migrations():
     assert platform_footprint() == before
 
 
-def test_operator_api_onboards_and_explains_refusals(operator_client):
-    created = operator_client.post(
-        "/api/v1/operator/tenants",
-        {
-            "slug": "kabsigi",
-            "official_name": "Inspektorat Kabupaten Sigi",
-            "short_name": "Inspektorat Sigi",
-            "region_kind": "regency",
-            "time_zone": "Asia/Makassar",
-            "parent_province": "sulteng",
-            "admin_email": "admin@sigi.example",
-            "branding": {"primary_color": "#123456"},
-        },
-        content_type="application/json",
-    )
+def test_operator_api_onboards_and_explains_refusals(
+    operator_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = operator_client.post(
+            "/api/v1/operator/tenants",
+            {
+                "slug": "kabsigi",
+                "official_name": "Inspektorat Kabupaten Sigi",
+                "short_name": "Inspektorat Sigi",
+                "region_kind": "regency",
+                "time_zone": "Asia/Makassar",
+                "parent_province": "sulteng",
+                "admin_email": "admin@sigi.example",
+                "branding": {"primary_color": "#123456"},
+            },
+            content_type="application/json",
+        )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["tenant"]["slug"] == "kabsigi" and body["tenant"]["parent_province"] == "sulteng"
-    assert body["invitation_url"].startswith("http://kabsigi.localhost/staff/invitation/")
+    # The operator learns where the invitation went, never the link (a credential for the tenant).
+    assert body["invitation_sent_to"] == "a***n@sigi.example"
+    assert "/staff/invitation/" not in created.content.decode()
+    assert [mail.to for mail in mailoutbox] == [["admin@sigi.example"]]
+    assert "http://kabsigi.localhost/staff/invitation/" in mailoutbox[0].body
 
     refused = operator_client.post(
         "/api/v1/operator/tenants",
@@ -174,23 +195,28 @@ def test_only_operators_may_use_the_operator_api(sulteng):
     assert client_for(sulteng).get("/api/v1/operator/tenants").status_code == 404
 
 
-def test_console_onboarding_form_shows_the_invitation_once(operator_client):
-    page = operator_client.post(
-        "/tenants/new/",
-        {
-            "slug": "kotapalu",
-            "official_name": "Inspektorat Kota Palu",
-            "short_name": "Inspektorat Palu",
-            "region_kind": "city",
-            "parent_province": "sulteng",
-            "time_zone": "Asia/Makassar",
-            "default_language": "id",
-            "custom_domains": "",
-            "admin_email": "admin@palu.example",
-        },
-    )
+def test_console_onboarding_sends_the_invitation_only_to_the_administrator(
+    operator_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = operator_client.post(
+            "/tenants/new/",
+            {
+                "slug": "kotapalu",
+                "official_name": "Inspektorat Kota Palu",
+                "short_name": "Inspektorat Palu",
+                "region_kind": "city",
+                "parent_province": "sulteng",
+                "time_zone": "Asia/Makassar",
+                "default_language": "id",
+                "custom_domains": "",
+                "admin_email": "admin@palu.example",
+            },
+        )
     assert page.status_code == 200
-    assert "http://kotapalu.localhost/staff/invitation/" in page.content.decode()
+    assert "/staff/invitation/" not in page.content.decode()
+    assert "a***n@palu.example" in page.content.decode()
+    assert [mail.to for mail in mailoutbox] == [["admin@palu.example"]]
     again = operator_client.post(
         "/tenants/new/",
         {
@@ -207,17 +233,55 @@ def test_console_onboarding_form_shows_the_invitation_once(operator_client):
     assert "already exists" in again.content.decode()
 
 
-@pytest.mark.django_db
-def test_cli_onboard_prints_the_link_and_refuses_bad_input(capsys):
-    call_command(
-        "onboard",
-        "kotabogor",
-        official_name="Inspektorat Kota Bogor",
-        short_name="Bogor",
-        region_kind="city",
-        admin_email="admin@kotabogor.example",
+def test_the_operator_sends_the_first_administrator_a_new_invitation(
+    operator_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        tenant = tenant_onboard(bogor()).tenant
+    first_link = invitation_path(mailoutbox[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = operator_client.post("/tenants/kotabogor/undangan/")
+    assert resent.status_code == 302
+    assert (
+        "Undangan baru dikirim ke a***n@kotabogor.example"
+        in operator_client.get(resent["Location"]).content.decode()
     )
-    assert "http://kotabogor.localhost/staff/invitation/" in capsys.readouterr().out
+    assert [mail.to for mail in mailoutbox] == [["admin@kotabogor.example"]] * 2
+    second_link = invitation_path(mailoutbox[1])
+    # Only the newest link works.
+    browser = client_for(tenant)
+    assert browser.get(first_link).status_code == 404
+    assert browser.get(second_link).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        by_api = operator_client.post("/api/v1/operator/tenants/kotabogor/invitation")
+    assert by_api.status_code == 202 and by_api.json() == {"invitation_sent_to": "a***n@kotabogor.example"}
+    assert len(mailoutbox) == 3 and "/staff/invitation/" not in by_api.content.decode()
+    # Once the administrator has set a password, the tenant invites its own staff.
+    third = invitation_path(mailoutbox[2])
+    browser.post(third, {"password": "Kota-Hujan-2026!", "password_again": "Kota-Hujan-2026!"})
+    refused = operator_client.post("/api/v1/operator/tenants/kotabogor/invitation")
+    assert refused.status_code == 400 and "invitation" in refused.json()["errors"]
+    assert len(mailoutbox) == 3
+    assert operator_client.post("/api/v1/operator/tenants/nowhere/invitation").status_code == 404
+
+
+@pytest.mark.django_db
+def test_cli_onboard_emails_the_invitation_and_refuses_bad_input(
+    capsys, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "onboard",
+            "kotabogor",
+            official_name="Inspektorat Kota Bogor",
+            short_name="Bogor",
+            region_kind="city",
+            admin_email="admin@kotabogor.example",
+        )
+    printed = capsys.readouterr().out
+    assert "sent to a***n@kotabogor.example" in printed and "/staff/invitation/" not in printed
+    assert [mail.to for mail in mailoutbox] == [["admin@kotabogor.example"]]
     with pytest.raises(CommandError, match="reserved"):
         call_command(
             "onboard",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("logout/", sign_in.staff_logout, {"route": views.OPERATOR_SIGN_IN}, name="operator-logout"),
     path("tenants/new/", views.tenant_onboard_page, name="console-onboard"),
     path("tenants/<slug:slug>/", views.tenant_detail, name="console-tenant"),
+    path("tenants/<slug:slug>/undangan/", views.tenant_invite_again, name="console-invite-again"),
     path("api/v1/operator/", include(api.router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="wbs.urls_public"), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tenants.accounts.models import Invitation, hash_invitation_token
 from tenants.db import current_tenant
+from tenants.hostnames import primary_hostname, tenant_url
 from tenants.models import TimeZone
-from tenants.onboarding import primary_hostname, tenant_url
 
 
 @shared_task

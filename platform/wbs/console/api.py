@@ -4,6 +4,8 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -11,7 +13,7 @@ from rest_framework.routers import SimpleRouter
 from tenants.accounts.staff_sessions import verified_session_or_token
 from tenants.errors import InvalidInput
 from tenants.models import RegionKind, Tenant, TimeZone
-from tenants.onboarding import BRANDING_FIELDS, TenantApplication
+from tenants.onboarding import BRANDING_FIELDS, TenantApplication, first_administrator_invite_again
 from wbs.onboarding import tenant_onboard
 
 
@@ -70,7 +72,11 @@ class OnboardingSerializer(serializers.Serializer):
 
 class OnboardedSerializer(serializers.Serializer):
     tenant = TenantSerializer()
-    invitation_url = serializers.CharField()
+    invitation_sent_to = serializers.CharField(help_text="the first administrator's address, masked")
+
+
+class InvitationSentSerializer(serializers.Serializer):
+    invitation_sent_to = serializers.CharField(help_text="the first administrator's address, masked")
 
 
 class TenantViewSet(viewsets.ViewSet):
@@ -95,8 +101,21 @@ class TenantViewSet(viewsets.ViewSet):
                 {"detail": "Onboarding refused; nothing was created.", "errors": error.errors},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        body = {"tenant": TenantSerializer(result.tenant).data, "invitation_url": result.invitation_url}
+        body = {
+            "tenant": TenantSerializer(result.tenant).data,
+            "invitation_sent_to": result.invitation_sent_to,
+        }
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={202: InvitationSentSerializer})
+    @action(detail=True, methods=["post"], url_path="invitation")
+    def invite_again(self, request: Request, slug: str) -> Response:
+        """Send the first administrator a new invitation (to their address only)."""
+        tenant = Tenant.objects.filter(schema_name=slug).first()
+        if tenant is None:
+            raise NotFound("No such tenant.")
+        sent_to = first_administrator_invite_again(tenant=tenant)
+        return Response({"invitation_sent_to": sent_to}, status=status.HTTP_202_ACCEPTED)
 
 
 router = SimpleRouter(trailing_slash=False)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import user_has_device
 
 from tenants.accounts.models import User
@@ -21,7 +21,7 @@ from tenants.accounts.pages.sign_in import StaffAuthenticationForm, StaffLoginVi
 from tenants.accounts.staff_sessions import SignInRoute, is_verified, second_factor_url
 from tenants.errors import InvalidInput
 from tenants.models import RegionKind, Tenant, TenantStatus, TimeZone
-from tenants.onboarding import TenantApplication
+from tenants.onboarding import TenantApplication, first_administrator_invite_again
 from tenants.tenant_status import tenant_set_status
 from wbs.onboarding import tenant_onboard
 
@@ -148,7 +148,24 @@ def tenant_detail(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except InvalidInput:
             messages.error(request, "Status tidak dikenal.")
-            return render(request, "console/tenant.html", {"tenant": tenant}, status=400)
+            return render(request, "console/tenant.html", {"inspectorate": tenant}, status=400)
         messages.success(request, f"Status {tenant.short_name} sekarang: {tenant.get_status_display()}.")
         return redirect("console-tenant", slug=slug)
-    return render(request, "console/tenant.html", {"tenant": tenant, "statuses": TenantStatus.choices})
+    # Not "tenant": the page shell would take it for the host's own tenant (branding).
+    return render(request, "console/tenant.html", {"inspectorate": tenant, "statuses": TenantStatus.choices})
+
+
+@operator_required
+@require_POST
+def tenant_invite_again(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the first administrator a new invitation, to their address only."""
+    tenant = Tenant.objects.filter(schema_name=slug).first()
+    if tenant is None:
+        raise Http404("No such tenant")
+    try:
+        sent_to = first_administrator_invite_again(tenant=tenant)
+    except InvalidInput as refused:
+        messages.error(request, " ".join(refused.errors.values()))
+    else:
+        messages.success(request, f"Undangan baru dikirim ke {sent_to}.")
+    return redirect("console-tenant", slug=slug)

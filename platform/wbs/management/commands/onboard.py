@@ -1,4 +1,5 @@
-"""``wbs onboard``: register a new inspectorate and print its invitation link."""
+"""``wbs onboard``: register a new inspectorate; its first administrator's invitation
+goes to their email address only."""
 
 from typing import Any
 
@@ -46,5 +47,6 @@ class Command(BaseCommand):
                 + "\n".join(f"  {name}: {message}" for name, message in error.errors.items())
             ) from error
         self.stdout.write(f"Onboarded {result.tenant.official_name} ({result.tenant.schema_name}).")
-        self.stdout.write(f"Invitation for {result.admin.email} (shown once, valid 7 days):")
-        self.stdout.write(result.invitation_url)
+        self.stdout.write(
+            f"The first administrator's invitation (valid 7 days) was sent to {result.invitation_sent_to}."
+        )
