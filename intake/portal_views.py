@@ -31,7 +31,6 @@ from intake.services.mailbox import (
 from intake.services.reports import report_submit
 from tenants.errors import InvalidInput
 
-MAILBOX_COOKIE = "wbs_mailbox"
 PARTY_ROWS = 3
 ELEMENT_LABELS = {
     "what": ("Apa", "What"),
@@ -180,7 +179,7 @@ def follow_up_login(request: HttpRequest) -> HttpResponse:
         return response
     response = redirect("mailbox")
     response.set_cookie(
-        MAILBOX_COOKIE,
+        settings.WBS_MAILBOX_COOKIE_NAME,
         token,
         max_age=int(SESSION_LIFETIME.total_seconds()),
         httponly=True,
@@ -193,10 +192,10 @@ def follow_up_login(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 def mailbox(request: HttpRequest) -> HttpResponse:
-    report = mailbox_report(request.COOKIES.get(MAILBOX_COOKIE))
+    report = mailbox_report(request.COOKIES.get(settings.WBS_MAILBOX_COOKIE_NAME))
     if report is None:
         response = render(request, "intake/follow_up.html", {"expired": True}, status=401)
-        response.delete_cookie(MAILBOX_COOKIE)
+        response.delete_cookie(settings.WBS_MAILBOX_COOKIE_NAME)
         return response
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -222,7 +221,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 @never_cache
 def mailbox_logout(request: HttpRequest) -> HttpResponse:
-    mailbox_close(request.COOKIES.get(MAILBOX_COOKIE))
+    mailbox_close(request.COOKIES.get(settings.WBS_MAILBOX_COOKIE_NAME))
     response = redirect("portal-home")
-    response.delete_cookie(MAILBOX_COOKIE)
+    response.delete_cookie(settings.WBS_MAILBOX_COOKIE_NAME)
     return response

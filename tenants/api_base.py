@@ -15,9 +15,11 @@ InvalidInput 400, NotAllowed 403, ContentGone 410, TooManyAttempts 429.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -107,3 +109,18 @@ def flat_errors(detail: Any, prefix: str = "") -> dict[str, str]:
         return flat
     messages = detail if isinstance(detail, list) else [detail]
     return {prefix.rstrip(".") or "body": " ".join(str(message) for message in messages)}
+
+
+class NoStoreAPIResponses:
+    """Every API answer (under /api/, on every host) is ``Cache-Control: no-store``: many
+    carry decrypted content (a reporter's mailbox, a staff member's case), and marking all
+    of them is simpler and safer than remembering which."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            add_never_cache_headers(response)
+        return response

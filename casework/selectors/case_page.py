@@ -27,6 +27,7 @@ from casework.workflow import Transition, available_transitions
 from intake.encryption import KeyUnavailable, report_key
 from intake.models import Attachment, IdentityMode, Message, Report
 from tenants.accounts.models import User
+from tenants.db import current_schema_name
 
 # --- The case page --------------------------------------------------------------
 
@@ -84,15 +85,21 @@ class CasePage:
     outcomes: list[tuple[str, Any]] = field(default_factory=lambda: list(Outcome.choices))
 
 
+def _evidence_link_signer() -> signing.TimestampSigner:
+    """Signs for the current tenant only: ids repeat across tenants, so a link made on one
+    tenant's host must not open a file of another that has the same ids."""
+    return signing.TimestampSigner(salt=f"{EVIDENCE_LINK_SALT}:{current_schema_name()}")
+
+
 def evidence_link_token(*, attachment_id: int, case_id: int, user_id: int) -> str:
-    """A download link's token: for this person, this file, five minutes."""
-    signer = signing.TimestampSigner(salt=EVIDENCE_LINK_SALT)
+    """A download link's token: for this person, this file, this tenant, five minutes."""
+    signer = _evidence_link_signer()
     return signer.sign_object({"a": attachment_id, "c": case_id, "u": user_id}, compress=False)
 
 
 def evidence_link_claims(token: str, *, max_age: int = EVIDENCE_LINK_SECONDS) -> dict[str, int]:
     """The claims of a download token; raises signing.BadSignature (incl. SignatureExpired)."""
-    signer = signing.TimestampSigner(salt=EVIDENCE_LINK_SALT)
+    signer = _evidence_link_signer()
     claims = signer.unsign_object(token, max_age=max_age)
     if not isinstance(claims, dict) or not all(isinstance(claims.get(k), int) for k in ("a", "c", "u")):
         raise signing.BadSignature("malformed evidence link")

@@ -99,6 +99,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
     "tenants.middleware.TenantRoutingMiddleware",
+    "tenants.api_base.NoStoreAPIResponses",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -159,6 +160,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # "__Host-" cookies are refused by browsers unless Secure, host-only and path=/.
 SESSION_COOKIE_NAME = "__Host-wbs_session" if IS_PRODUCTION else "wbs_session"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if IS_PRODUCTION else "csrftoken"
+# A reporter's mailbox session (intake.portal_views), set with Path=/ and no Domain.
+WBS_MAILBOX_COOKIE_NAME = "__Host-wbs_mailbox" if IS_PRODUCTION else "wbs_mailbox"
+# The CSRF cookie ends with the browser: the portal promises reporters that their browser
+# keeps nothing, and Django's default would keep it for a year.
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -189,6 +195,9 @@ CONTENT_SECURITY_POLICY = {
 }
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain HTTP is redirected to HTTPS, except the load balancer's health check.
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
