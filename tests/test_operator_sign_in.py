@@ -107,3 +107,17 @@ def test_an_operator_without_an_authenticator_is_told_how_to_get_one(db):
     password = re.search(r"Password \(shown once\): (\S+)", printed.getvalue()).group(1)
     refused = client_for(None).post("/login/", {"username": "bare@wbs.example", "password": password})
     assert refused.status_code == 200 and "wbs operator" in form_error(refused.content.decode())
+
+
+def test_the_operator_sign_in_and_the_throttle_read_in_english(db, monkeypatch):
+    monkeypatch.setattr(sign_in_throttle, "now", lambda: 1_900_000_000.0)
+    browser = client_for(None)
+    browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Operator sign-in" in browser.get("/login/").content.decode()
+    for _free in range(sign_in_throttle.FREE_FAILURES):
+        browser.post("/login/", {"username": DEMO_OPERATOR_EMAIL, "password": "guess"})
+    waiting = browser.post("/login/", {"username": DEMO_OPERATOR_EMAIL, "password": "guess"})
+    assert (
+        form_error(waiting.content.decode())
+        == "Too many failed attempts from this device. Wait 1 s, then try again."
+    )
