@@ -18,7 +18,7 @@ from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
 from casework.access import case_for, visible_cases
-from casework.models import Case, CaseEvent, Exclusion, InternalNote
+from casework.models import Case, CaseEvent, Exclusion, InternalNote, Team
 from casework.services.cases import case_assign, case_exclude
 from intake.models import Message
 from tenants.accounts.models import User
@@ -77,6 +77,12 @@ def world(sukabumi) -> World:
     visible, hidden = CaseFactory.create(**REPORT), CaseFactory.create(**REPORT)
     with schema_context(TENANT):
         supervisor = User.objects.get(email=SUPERVISOR)
+        # Both cases go to the investigator's team, so need-to-know would show both to every
+        # handler here: only the exclusion hides one.
+        team = Team.objects.create(name="Tim Pemeriksa I")
+        team.members.add(User.objects.get(email=INVESTIGATOR))
+        for case in (visible, hidden):
+            case_assign(case=case, actor=supervisor, team_id=team.pk)
         for email in EXCLUDED:
             case_exclude(
                 case=hidden,

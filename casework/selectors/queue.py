@@ -35,7 +35,7 @@ from django.utils.dateparse import parse_date
 from rest_framework import serializers
 
 from casework.access import HANDLERS, listable_cases
-from casework.models import OPEN_STATES, Case, CaseState
+from casework.models import OPEN_STATES, Case, CaseState, Exclusion
 from casework.staff_input import chosen_id
 from intake.models import Category
 from intake.report_input import UNKNOWN_CATEGORY
@@ -254,7 +254,8 @@ def handler_choices(*, exclude_case: Case | None = None) -> list[User]:
         "id", "full_name", "email", "username"
     )
     if exclude_case is not None:
-        people = people.exclude(exclusions__case=exclude_case)
+        excluded = Exclusion.objects.in_force().filter(case=exclude_case).values("user_id")
+        people = people.exclude(pk__in=excluded)
     return list(people.order_by("full_name", "email"))
 
 
