@@ -19,8 +19,8 @@ reminders, the audit trail and the API alike, and fetching it by id
 (``case_for``) answers "not found" exactly as for a case that does not exist.
 
 No change may leave an open case with nobody able to act on it
-(``open_cases_nobody_can_handle``): exclusions, assignments, workflow steps and
-staff role changes check it inside their transaction.
+(``left_without_handler``, ``open_cases_nobody_can_handle``): exclusions,
+assignments, workflow steps and staff role changes check it inside their transaction.
 """
 
 from __future__ import annotations
@@ -69,9 +69,18 @@ PERMISSIONS: dict[str, Permission] = {
 }
 
 # Intake: received, being verified, or waiting on the reporter from verification.
-IN_INTAKE = Q(state__in=[CaseState.RECEIVED, CaseState.VERIFICATION]) | Q(
-    state=CaseState.CLARIFICATION, state_before_pause__in=[CaseState.VERIFICATION, ""]
+INTAKE_STATES = (CaseState.RECEIVED, CaseState.VERIFICATION)
+PAUSED_IN_INTAKE = (CaseState.VERIFICATION, "")
+IN_INTAKE = Q(state__in=INTAKE_STATES) | Q(
+    state=CaseState.CLARIFICATION, state_before_pause__in=PAUSED_IN_INTAKE
 )
+
+
+def in_intake(case: Case) -> bool:
+    """``IN_INTAKE`` for a case at hand."""
+    if case.state == CaseState.CLARIFICATION:
+        return case.state_before_pause in PAUSED_IN_INTAKE
+    return case.state in INTAKE_STATES
 
 
 def row_id(pk: Any) -> int:
@@ -220,17 +229,21 @@ def sees(user: Any, case: Case) -> bool:
     return visible_cases(user).filter(pk=case.pk).exists()
 
 
-def handlers_of(case: Case) -> list[User]:
-    """The active people who can read and act on this case now."""
-    return [person for person in _active_handlers() if sees(person, case)]
+def left_without_handler(case: Case) -> bool:
+    """Whether this case (as saved now: a service asks inside its transaction, after its
+    change) is open and nobody active can act on it. One lookup by id per person, until one
+    is found."""
+    if case.state not in OPEN_STATES:
+        return False
+    return not any(sees(person, case) for person in _active_handlers())
 
 
 def open_cases_nobody_can_handle(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Those of ``cases`` that are open and that no active person can act on (read now,
-    so a service calls it inside its transaction, after its change)."""
+    """Those of ``cases`` that are open and that no active person can act on (read now:
+    for a change to a staff member, inside its transaction)."""
     orphans = cases.filter(state__in=OPEN_STATES)
     for person in _active_handlers():
-        orphans = orphans.exclude(pk__in=visible_cases(person).values("pk"))
+        orphans = orphans.exclude(Exists(visible_cases(person).filter(pk=OuterRef("pk"))))
     return orphans
 
 
@@ -249,4 +262,4 @@ def could_know(person: User, case: Case) -> bool:
     roles = roles_of(person)
     if roles & (OVERSIGHT | {R.SUPERVISOR, R.INVESTIGATOR, R.IDENTITY_CUSTODIAN}):
         return True
-    return R.INTAKE_OFFICER in roles and Case.objects.filter(IN_INTAKE, pk=case.pk).exists()
+    return R.INTAKE_OFFICER in roles and in_intake(case)

@@ -20,4 +20,4 @@ class CaseworkCaseVisibility:
 
     def open_cases_left_without_handler(self, member_before: Any) -> list[str]:
         orphans = open_cases_nobody_can_handle(visible_cases(member_before)).order_by("pk")
-        return list(orphans.values_list("report__reference", flat=True)[:SHOWN_REFERENCES])
+        return [case.report.reference for case in orphans.select_related("report")[:SHOWN_REFERENCES]]

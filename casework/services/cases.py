@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from casework.access import (
     could_know,
-    open_cases_nobody_can_handle,
+    left_without_handler,
     overseers_of,
     require,
     sees,
@@ -105,7 +105,7 @@ NO_OVERSEER_LEFT = (
 def ensure_someone_can_handle(case: Case, *, field: str) -> None:
     """Refuse (inside the caller's transaction, after its change) a change that leaves an
     open case with nobody able to act on it."""
-    if open_cases_nobody_can_handle(Case.objects.filter(pk=case.pk)).exists():
+    if left_without_handler(case):
         raise InvalidInput({field: NOBODY_LEFT})
 
 
