@@ -596,6 +596,9 @@ def test_every_case_endpoint_is_in_the_openapi_schema(sukabumi):
         "/api/v1/cases/{id}/assign": {"get", "post"},
         "/api/v1/cases/{id}/messages": {"get", "post"},
         "/api/v1/cases/{id}/notes": {"get", "post"},
+        "/api/v1/cases/{id}/exclusions": {"get", "post"},
+        "/api/v1/exclusions": {"get"},
+        "/api/v1/exclusions/{id}/lift": {"post"},
     }.items():
         assert methods <= set(paths[path]), path
     assert "tokenAuth" in schema["components"]["securitySchemes"]

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
-from rest_framework.authtoken.models import Token
 
 from casework.access import visible_cases
 from casework.models import Case, Exclusion
@@ -19,10 +18,10 @@ from tenants.accounts.models import User
 from tenants.accounts.services import staff_set_active, staff_set_roles
 from tenants.audit.models import AuditEntry
 from tenants.errors import InvalidInput
-from tenants.onboarding import primary_hostname
 from tests.factories.accounts import StaffFactory
 from tests.factories.casework import CaseFactory
 from tests.support.casework import EMAIL, TENANT, staff_client_of
+from tests.support.clients import token_client
 
 SUPERVISOR, OFFICER, INVESTIGATOR = EMAIL["supervisor"], EMAIL["intake_officer"], EMAIL["investigator"]
 ADMIN, AUDITOR, CUSTODIAN = EMAIL["administrator"], EMAIL["auditor"], EMAIL["identity_custodian"]
@@ -34,9 +33,7 @@ def user(email: str) -> User:
 
 
 def api(email: str) -> Client:
-    with schema_context(TENANT):
-        token, _ = Token.objects.get_or_create(user=User.objects.get(email=email))
-    return Client(HTTP_HOST=primary_hostname(TENANT), HTTP_AUTHORIZATION=f"Token {token.key}")
+    return token_client(TENANT, email)
 
 
 def post(client: Client, url: str, data: Any):

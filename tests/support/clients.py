@@ -50,3 +50,12 @@ def staff_client(tenant: Tenant, email: str, password: str = DEMO_PASSWORD) -> C
     verified = client.post("/staff/login/kode/", {"code": totp_code(device)})
     assert verified.status_code == 302 and verified["Location"] == "/staff/", f"TOTP of {email} failed"
     return client
+
+
+def token_client(slug: str, email: str) -> Client:
+    """A client using this staff member's API token (issued if missing) on their tenant's host."""
+    from rest_framework.authtoken.models import Token
+
+    with schema_context(slug):
+        token, _ = Token.objects.get_or_create(user=User.objects.get(email=email))
+    return Client(HTTP_HOST=primary_hostname(slug), HTTP_AUTHORIZATION=f"Token {token.key}")
