@@ -168,7 +168,7 @@ def case_for(user: Any, pk: Any) -> Case:
     try:
         return visible_cases(user).select_related("report__category", "assignee", "team").get(pk=int(pk))
     except (Case.DoesNotExist, TypeError, ValueError) as missing:
-        raise Http404(NOT_FOUND) from missing
+        raise Http404("Kasus tidak ditemukan. / No such case.") from missing
 
 
 def overseen_case_for(user: Any, pk: Any) -> Case:

@@ -51,7 +51,7 @@ def evidence_in_tmp(settings, tmp_path):
 
 def investigators_case(**fields) -> Case:
     """A letter's case given to the demo investigator, so need-to-know shows it to them."""
-    return new_case(assignee=EMAIL["investigator"], **fields)
+    return new_case.create(assignee=EMAIL["investigator"], **fields)
 
 
 def person(role: str) -> User:
