@@ -177,8 +177,17 @@ class Assignment(models.Model):
         return f"assignment {self.pk} of case {self.case_id}"
 
 
+class ExclusionQuerySet(models.QuerySet["Exclusion"]):
+    def in_force(self) -> "ExclusionQuerySet":
+        """Exclusions not lifted: the ones that hide a case from their person."""
+        return self.filter(lifted_at__isnull=True)
+
+
 class Exclusion(models.Model):
-    """A conflict of interest: the person must not learn that the case exists."""
+    """A conflict of interest: the person must not learn that the case exists.
+
+    Lifting one (a supervisor or an administrator, with a reason) keeps the row as
+    history; only exclusions in force hide the case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exclusions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exclusions")
@@ -188,9 +197,26 @@ class Exclusion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="exclusions_made"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exclusions_lifted",
+    )
+    lift_reason = models.CharField(max_length=300, blank=True)
+
+    objects = ExclusionQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_exclusion_per_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_exclusion_in_force_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"user {self.user_id} excluded from case {self.case_id}"

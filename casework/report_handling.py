@@ -4,10 +4,12 @@ the portal promises. Installed by the platform at start-up."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
 from casework import deadlines
+from casework.access import visible_cases
 from casework.models import Case, CaseEvent, CaseState
 from intake.case_handling import PromisedDays, ReporterStatus
 from tenants.audit.models import AuditEntry
@@ -102,3 +104,8 @@ class CaseworkReportHandling:
             verification_days=policy.verification_days,
             conclude_days=policy.conclude_days,
         )
+
+    def reports_visible_to(self, reader: Any, report_ids: Iterable[int]) -> set[int]:
+        """Of these reports, those whose case this person may see (casework.access)."""
+        cases = visible_cases(reader).filter(report_id__in=list(report_ids))
+        return set(cases.values_list("report_id", flat=True))

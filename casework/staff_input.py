@@ -103,3 +103,15 @@ class CaseNoteInput(StaffInput):
     body = ServiceText(
         refuse_nul=False, required=True, allow_blank=False, help_text="the first 10,000 characters are kept"
     )
+
+
+class CaseExcludeInput(StaffInput):
+    user = ChosenId(
+        required=True,
+        help_text="the person to exclude (supervisors), or one's own id to declare one's own conflict",
+    )
+    reason = ServiceText(help_text="why (required; the first 300 characters are kept)")
+
+
+class ExclusionLiftInput(StaffInput):
+    reason = ServiceText(help_text="why the exclusion no longer applies (required)")

@@ -7,6 +7,7 @@ from casework.api import cases as cases_api
 from casework.pages import (
     case,
     dashboard,
+    exclusions,
     forwarding,
     home,
     identity,
@@ -45,6 +46,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Decisions
     path("identitas/", identity.identity_requests, name="staff-identity-requests"),
     path("identitas/<int:pk>/putuskan/", identity.identity_request_decide, name="staff-identity-decide"),
+    path("pengecualian/", exclusions.exclusions_page, name="staff-exclusions"),
+    path("pengecualian/<int:pk>/cabut/", exclusions.exclusion_lift_view, name="staff-exclusion-lift"),
     path("retensi/", retention.retention_view, name="staff-retention"),
     path("retensi/<int:pk>/minta/", retention.retention_request_view, name="staff-retention-request"),
     path("retensi/<int:pk>/putuskan/", retention.retention_decide_view, name="staff-retention-decide"),
@@ -65,8 +68,11 @@ case_api_routes: list[URLPattern | URLResolver] = [
     path("<str:pk>/assign", cases_api.CaseAssignView.as_view(), name="api-case-assign"),
     path("<str:pk>/messages", cases_api.CaseMessagesView.as_view(), name="api-case-messages"),
     path("<str:pk>/notes", cases_api.CaseNotesView.as_view(), name="api-case-notes"),
+    path("<str:pk>/exclusions", cases_api.CaseExclusionsView.as_view(), name="api-case-exclusions"),
 ]
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("cases", cases_api.CaseListView.as_view(), name="api-cases"),
     path("cases/", include(case_api_routes)),
+    path("exclusions", cases_api.ExclusionListView.as_view(), name="api-exclusions"),
+    path("exclusions/<str:pk>/lift", cases_api.ExclusionLiftView.as_view(), name="api-exclusion-lift"),
 ]

@@ -93,7 +93,8 @@ TRANSITIONS: dict[str, Transition] = {
             _("Tutup"),
             frozenset({S.CONCLUDED}),
             S.CLOSED,
-            frozenset({R.INTAKE_OFFICER, R.SUPERVISOR}),
+            # Those who see a concluded case (casework.access): not intake officers.
+            frozenset({R.INVESTIGATOR, R.SUPERVISOR}),
         ),
         Transition(
             "reopen",

@@ -8,7 +8,9 @@ platform installs at start-up (``wbs.apps``):
 - ``rows_for_new_report``: the rows a report's arrival writes with it, in the same
   statement (its case, the first timeline event, the audit entry);
 - ``status_for_reporter``: where a report stands, in words for the reporter;
-- ``promised_working_days``: the deadlines the portal promises.
+- ``promised_working_days``: the deadlines the portal promises;
+- ``reports_visible_to``: which reports' cases a staff member may see (the staff
+  digest counts only those for its reader).
 
 The other direction is plain calls: casework uses intake's services (the mailbox
 to tell the reporter, evidence, recording a report received by letter).
@@ -16,6 +18,7 @@ to tell the reporter, evidence, recording a report received by letter).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -52,6 +55,8 @@ class CaseHandling(Protocol):
     def status_for_reporter(self, report_id: int) -> ReporterStatus: ...
 
     def promised_working_days(self) -> PromisedDays | None: ...
+
+    def reports_visible_to(self, reader: Any, report_ids: Iterable[int]) -> set[int]: ...
 
 
 _installed: CaseHandling | None = None

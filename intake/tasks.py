@@ -1,6 +1,6 @@
 """Notifications that carry no report content and no timing that points at a reporter.
 
-Staff hear about new reports and replies in an hourly digest whose minute
+Staff hear about new reports and replies (on the cases each may see) in an hourly digest whose minute
 depends on the tenant (so 2,000 tenants do not all send at once, and a
 reporter's action is not visible in when the mail went out). A reporter who
 left an email hears only that there is news, never what it is.
@@ -10,11 +10,12 @@ import zlib
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from intake.case_handling import case_handling
 from intake.encryption import report_key
 from intake.models import Message, MessageAuthor, Report, ReporterSession
 from tenants.accounts.models import StaffRole, User
@@ -22,7 +23,7 @@ from tenants.db import current_tenant
 from tenants.models import Tenant, TenantStatus
 
 DIGEST_SLOTS = 12  # five-minute slots in an hour
-DIGEST_ROLES = (StaffRole.INTAKE_OFFICER, StaffRole.SUPERVISOR)
+DIGEST_ROLES = (StaffRole.INTAKE_OFFICER, StaffRole.INVESTIGATOR, StaffRole.SUPERVISOR)
 
 
 def digest_slot(schema_name: str) -> int:
@@ -44,9 +45,21 @@ def send_staff_digests_due() -> int:
     return queued
 
 
+def _digest_mail(short_name: str, reports: int, replies: int) -> tuple[str, str]:
+    subject = f"[{short_name}] {reports} laporan baru, {replies} balasan pelapor"
+    body = (
+        f"Ada {reports} laporan baru dan {replies} balasan pelapor di {short_name}.\n"
+        "Masuk ke halaman petugas untuk membacanya.\n\n"
+        f"There are {reports} new reports and {replies} reporter replies. "
+        "Sign in to the staff pages to read them."
+    )
+    return subject, body
+
+
 @shared_task
 def send_staff_digest() -> int:
-    """Tell this tenant's intake officers and supervisors how many reports and replies arrived."""
+    """Tell this tenant's handlers how many reports and replies arrived on the cases each of
+    them may see (need-to-know: nobody hears of a case hidden from them)."""
     # Expired mailbox sessions say when a reporter last looked: gone within the hour.
     ReporterSession.objects.filter(expires_at__lt=timezone.now()).delete()
     with transaction.atomic():
@@ -56,30 +69,29 @@ def send_staff_digest() -> int:
         new_replies = list(
             Message.objects.select_for_update()
             .filter(staff_notified=False, author=MessageAuthor.REPORTER)
-            .values_list("pk", flat=True)
+            .values_list("pk", "report_id")
         )
         if not new_reports and not new_replies:
             return 0
-        recipients = [
-            user.email
-            for user in User.objects.filter(is_active=True)
+        readers = [
+            user
+            for user in User.objects.filter(is_active=True).exclude(email="").order_by("pk")
             if any(role in user.roles for role in DIGEST_ROLES)
         ]
         Report.objects.filter(pk__in=new_reports).update(staff_notified=True)
-        Message.objects.filter(pk__in=new_replies).update(staff_notified=True)
-    if recipients:
-        tenant = current_tenant()
-        send_mail(
-            subject=f"[{tenant.short_name}] {len(new_reports)} laporan baru, {len(new_replies)} balasan pelapor",
-            message=(
-                f"Ada {len(new_reports)} laporan baru dan {len(new_replies)} balasan pelapor di {tenant.short_name}.\n"
-                "Masuk ke halaman petugas untuk membacanya.\n\n"
-                f"There are {len(new_reports)} new reports and {len(new_replies)} reporter replies. "
-                "Sign in to the staff pages to read them."
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
+        Message.objects.filter(pk__in=[pk for pk, _report in new_replies]).update(staff_notified=True)
+    handling = case_handling()
+    tenant = current_tenant()
+    mails = []
+    for reader in readers:
+        visible = handling.reports_visible_to(reader, set(new_reports) | {r for _pk, r in new_replies})
+        reports = sum(1 for pk in new_reports if pk in visible)
+        replies = sum(1 for _pk, report_id in new_replies if report_id in visible)
+        if reports or replies:
+            subject, body = _digest_mail(tenant.short_name, reports, replies)
+            mails.append((subject, body, settings.DEFAULT_FROM_EMAIL, [reader.email]))
+    if mails:
+        send_mass_mail(mails)
     return len(new_reports) + len(new_replies)
 
 

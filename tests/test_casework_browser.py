@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, ViewportSize
 
 from casework.models import Case, CaseState
 from intake.models import Report
+from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.models import Tenant
 from tests.support.clients import authenticator_of, totp_code
@@ -130,6 +131,12 @@ def test_a_report_from_phone_to_outcome(casework_server, django_db_blocker, tmp_
         page.get_by_role("button", name="Minta klarifikasi pelapor").click()
         assert "Menunggu klarifikasi pelapor" in page.inner_text("h1")
         shot(page, "07-officer-asked")
+        # The investigator gets the case (need-to-know: they see only the cases given to them).
+        with django_db_blocker.unblock(), schema_context(TENANT):
+            investigator_id = str(User.objects.get(email="pemeriksa@sukabumi.example").pk)
+        page.select_option("#assign-person", investigator_id)
+        page.locator("#assign").get_by_role("button").click()
+        assert "Penugasan tersimpan." in page.content()
         for name, link in (
             ("08-officer-overdue", "Terlambat"),
             ("09-officer-workload", "Beban kerja"),

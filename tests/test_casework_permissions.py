@@ -1,9 +1,12 @@
-"""Who may do what with cases, as explicit tables (role x action x expected result).
+"""Who may do what with cases, as explicit tables (role x action x expected result), and
+who may know which case (role x case situation: need-to-know).
 
 The expected tables are written out here, not derived from casework.access or
 casework.workflow, so a change to who may do what has to be made on purpose in
 both places. Each row runs against the real staff API (/api/v1/cases...) with
-the seed tenant's demo account of that role.
+the seed tenant's demo account of that role. A case a person may not know of is
+the 404 of a case that does not exist, in the list, by id and for every action;
+roles that handle no case get 403 on every case endpoint, whatever the id.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
 from casework.access import PERMISSIONS, can
-from casework.models import Case, Exclusion, InternalNote
+from casework.models import Assignment, Case, Exclusion, InternalNote, Team
+from casework.services.cases import case_assign, case_exclude
 from casework.workflow import TRANSITIONS
 from intake.models import Message
 from tenants.accounts.models import User
@@ -45,9 +49,19 @@ REPORT = {
 }
 
 
-def new_case(slug: str = TENANT, *, state: str = "received", before_pause: str = "verification") -> int:
-    """A case opened the way a web report opens one, taken along the workflow to ``state``."""
-    return CaseFactory.create(**REPORT, tenant=slug, state=state, paused_from=before_pause).pk
+def new_case(
+    slug: str = TENANT, *, state: str = "received", before_pause: str = "verification", assignee: Any = None
+) -> int:
+    """A case opened the way a web report opens one, taken along the workflow to ``state``
+    (and given to ``assignee``, an email, if any)."""
+    return CaseFactory.create(
+        **REPORT, tenant=slug, state=state, paused_from=before_pause, assignee=assignee
+    ).pk
+
+
+def investigators_case(**situation: Any) -> int:
+    """A case given to the demo investigator, so need-to-know shows it to them."""
+    return new_case(assignee=EMAIL["investigator"], **situation)
 
 
 def token_client(email: str, slug: str = TENANT) -> Client:
@@ -68,26 +82,49 @@ def post(client: Client, url: str, data: Any):
 # --- Every transition, for every role ---------------------------------------------------------
 
 OFF, INV, SUP = "intake_officer", "investigator", "supervisor"
-# transition -> (source state, target state, roles allowed, extra body)
-TRANSITION_TABLE: dict[str, tuple[str, str, set[str], dict]] = {
-    "start_verification": ("received", "verification", {OFF, SUP}, {}),
+ADM, CUS, AUD = "administrator", "identity_custodian", "auditor"
+# transition -> (source state, target state, extra body, answer by role). The case is the
+# investigator's, so they see it in every state; intake officers see it only in intake
+# (404 after it), roles that handle no case get 403 whatever the case.
+TRANSITION_TABLE: dict[str, tuple[str, str, dict, dict[str, int]]] = {
+    "start_verification": (
+        "received",
+        "verification",
+        {},
+        {OFF: 200, INV: 403, SUP: 200, ADM: 403, CUS: 403, AUD: 403},
+    ),
     "request_clarification": (
         "verification",
         "clarification",
-        {OFF, INV, SUP},
         {"message": "Mohon kirim bukti."},
+        {OFF: 200, INV: 200, SUP: 200, ADM: 403, CUS: 403, AUD: 403},
     ),
-    "resume": ("clarification", "verification", {OFF, INV, SUP}, {}),
-    "accept_for_review": ("verification", "desk_review", {OFF, SUP}, {}),
-    "start_examination": ("desk_review", "examination", {SUP}, {}),
+    "resume": (
+        "clarification",
+        "verification",
+        {},
+        {OFF: 200, INV: 200, SUP: 200, ADM: 403, CUS: 403, AUD: 403},
+    ),
+    "accept_for_review": (
+        "verification",
+        "desk_review",
+        {},
+        {OFF: 200, INV: 403, SUP: 200, ADM: 403, CUS: 403, AUD: 403},
+    ),
+    "start_examination": (
+        "desk_review",
+        "examination",
+        {},
+        {OFF: 404, INV: 403, SUP: 200, ADM: 403, CUS: 403, AUD: 403},
+    ),
     "conclude": (
         "examination",
         "concluded",
-        {INV, SUP},
         {"outcome": "substantiated", "summary": "Terbukti; sanksi dijatuhkan."},
+        {OFF: 404, INV: 200, SUP: 200, ADM: 403, CUS: 403, AUD: 403},
     ),
-    "close": ("concluded", "closed", {OFF, SUP}, {}),
-    "reopen": ("closed", "desk_review", {SUP}, {}),
+    "close": ("concluded", "closed", {}, {OFF: 404, INV: 200, SUP: 200, ADM: 403, CUS: 403, AUD: 403}),
+    "reopen": ("closed", "desk_review", {}, {OFF: 404, INV: 403, SUP: 200, ADM: 403, CUS: 403, AUD: 403}),
 }
 
 
@@ -98,17 +135,18 @@ def test_the_transition_table_covers_every_transition():
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("transition", list(TRANSITION_TABLE))
 def test_transition_by_role(sukabumi, transition, role):
-    source, target, allowed, extra = TRANSITION_TABLE[transition]
-    case_id = new_case(state=source, before_pause="verification" if source == "clarification" else "")
+    source, target, extra, answer = TRANSITION_TABLE[transition]
+    case_id = investigators_case(
+        state=source, before_pause="verification" if source == "clarification" else ""
+    )
     response = post(
         token_client(EMAIL[role]), f"/api/v1/cases/{case_id}/transition", {"transition": transition, **extra}
     )
-    if role in allowed:
-        assert response.status_code == 200, response.content
+    assert response.status_code == answer[role], response.content
+    if answer[role] == 200:
         assert response.json()["state"] == target
         assert state_of(case_id) == target
     else:
-        assert response.status_code == 403, response.content
         assert "detail" in response.json() and len(response.json()["detail"]) > 10
         assert state_of(case_id) == source
 
@@ -164,6 +202,7 @@ def footprint(case_id: int) -> tuple:
         case = Case.objects.get(pk=case_id)
         return (
             case.assignee_id,
+            Assignment.objects.filter(case=case).count(),
             Message.objects.filter(report=case.report).count(),
             InternalNote.objects.filter(case=case).count(),
         )
@@ -185,7 +224,7 @@ def call(endpoint: str, role: str, case_id: int):
 @pytest.mark.parametrize("endpoint", list(ENDPOINT_TABLE))
 def test_endpoint_by_role(sukabumi, endpoint, role):
     method, _suffix, _body, allowed, ok = ENDPOINT_TABLE[endpoint]
-    case_id = new_case()
+    case_id = investigators_case()  # in intake and the investigator's: every handler sees it
     before = footprint(case_id)
     response = call(endpoint, role, case_id)
     if role in allowed:
@@ -206,7 +245,7 @@ def test_endpoint_by_role(sukabumi, endpoint, role):
 @pytest.mark.parametrize("endpoint", [name for name in ENDPOINT_TABLE if name != "list"])
 def test_endpoint_on_a_case_the_person_is_excluded_from(sukabumi, endpoint, role):
     """Handlers get the 404 of a missing case; roles that see no cases keep their 403."""
-    case_id = new_case()
+    case_id = investigators_case()
     with schema_context(TENANT):
         supervisor = User.objects.get(email=EMAIL["supervisor"])
         Exclusion.objects.create(
@@ -221,15 +260,98 @@ def test_endpoint_on_a_case_the_person_is_excluded_from(sukabumi, endpoint, role
     assert footprint(case_id) == before
 
 
+# --- Need-to-know: every role x case situation, in the list, by id and for actions -------------
+
+OTHER_INVESTIGATOR = "pemeriksa2@sukabumi.example"
+# situation -> (how the case is made, the handling roles that may know it). The investigator
+# is the demo one, member of "Tim Pemeriksa I"; the other investigator is on no team.
+NEED_TO_KNOW: dict[str, tuple[dict[str, Any], set[str]]] = {
+    "received": ({"state": "received"}, {OFF, SUP}),
+    "verification": ({"state": "verification"}, {OFF, SUP}),
+    "clarification asked in verification": (
+        {"state": "clarification", "before_pause": "verification"},
+        {OFF, SUP},
+    ),
+    "clarification asked in examination, the investigator's": (
+        {"state": "clarification", "before_pause": "examination", "assignee": EMAIL[INV]},
+        {INV, SUP},
+    ),
+    "desk review, nobody's": ({"state": "desk_review"}, {SUP}),
+    "examination, the investigator's": ({"state": "examination", "assignee": EMAIL[INV]}, {INV, SUP}),
+    "examination, the investigator's team's": ({"state": "examination", "team": True}, {INV, SUP}),
+    "examination, another investigator's": ({"state": "examination", "assignee": OTHER_INVESTIGATOR}, {SUP}),
+    "concluded, the investigator's": ({"state": "concluded", "assignee": EMAIL[INV]}, {INV, SUP}),
+    "closed, nobody's": ({"state": "closed"}, {SUP}),
+    "received and the investigator's, the person excluded": (
+        {"state": "received", "assignee": EMAIL[INV], "exclude": True},
+        set(),
+    ),
+}
+
+
+def situation(name: str, role: str) -> int:
+    made, _knowers = NEED_TO_KNOW[name]
+    made = dict(made)
+    team, exclude = made.pop("team", False), made.pop("exclude", False)
+    with schema_context(TENANT):
+        if not User.objects.filter(email=OTHER_INVESTIGATOR).exists():
+            User.objects.create_user(
+                username=OTHER_INVESTIGATOR, email=OTHER_INVESTIGATOR, roles=["investigator"]
+            )
+    case_id = new_case(**made)
+    with schema_context(TENANT):
+        supervisor = User.objects.get(email=EMAIL[SUP])
+        case = Case.objects.get(pk=case_id)
+        if team:
+            crew, _ = Team.objects.get_or_create(name="Tim Pemeriksa I")
+            crew.members.add(User.objects.get(email=EMAIL[INV]))
+            case_assign(case=case, actor=supervisor, team_id=crew.pk, reason="tim")
+        if exclude:
+            person = User.objects.get(email=EMAIL[role])
+            case_exclude(case=case, actor=supervisor, user_id=person.pk, reason="kerabat terlapor")
+    return case_id
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(NEED_TO_KNOW))
+def test_need_to_know_by_role_and_situation(sukabumi, name, role):
+    case_id = situation(name, role)
+    knows = role in NEED_TO_KNOW[name][1]
+    client = token_client(EMAIL[role])
+    with schema_context(TENANT):
+        missing = (Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+    before = footprint(case_id)
+
+    listed = client.get("/api/v1/cases?state=all&page_size=100")
+    detail = client.get(f"/api/v1/cases/{case_id}")
+    notes = client.get(f"/api/v1/cases/{case_id}/notes")
+    noted = post(client, f"/api/v1/cases/{case_id}/notes", {"body": "Catatan uji."})
+    if role not in H:  # handles no case: the same 403 whatever the id
+        for response in (listed, detail, notes, noted):
+            assert response.status_code == 403, (name, role, response.content)
+        assert client.get(f"/api/v1/cases/{missing}").status_code == 403
+    elif knows:
+        assert case_id in [item["id"] for item in listed.json()["results"]], (name, role)
+        assert (detail.status_code, notes.status_code, noted.status_code) == (200, 200, 201), (name, role)
+        assert detail.json()["id"] == case_id
+    else:
+        assert case_id not in [item["id"] for item in listed.json()["results"]], (name, role)
+        not_there = client.get(f"/api/v1/cases/{missing}")
+        for response in (detail, notes, noted):
+            assert response.status_code == 404, (name, role, response.content)
+            assert response.content == not_there.content
+        assert footprint(case_id) == before
+
+
 # --- The service-level table (actions with no endpoint yet included) ------------------------------
 
-ADM, CUS, AUD = "administrator", "identity_custodian", "auditor"
 CAN: dict[str, set[str]] = {
     "view_cases": {OFF, INV, SUP},
     "view_statistics": {OFF, INV, SUP, AUD, ADM},
     "record_offline_report": {OFF, SUP},
     "assign": {OFF, SUP},
     "exclude_others": {SUP},
+    "lift_exclusion": {SUP, ADM},
     "declare_conflict": {OFF, INV, SUP},
     "message_reporter": {OFF, INV, SUP},
     "write_note": {OFF, INV, SUP},
@@ -408,7 +530,7 @@ def test_list_filters_and_pagination(sukabumi):
 
 
 def test_detail_has_the_narrative_but_never_the_identity(sukabumi):
-    case_id = new_case()
+    case_id = investigators_case()
     response = token_client(EMAIL["investigator"]).get(f"/api/v1/cases/{case_id}")
     assert response.status_code == 200
     body = response.json()
@@ -421,7 +543,7 @@ def test_detail_has_the_narrative_but_never_the_identity(sukabumi):
 
 
 def test_messages_and_notes_round_trip(sukabumi):
-    case_id = new_case()
+    case_id = investigators_case()
     client = token_client(EMAIL["investigator"])
     sent = post(client, f"/api/v1/cases/{case_id}/messages", {"body": "Mohon kirim foto kuitansi."})
     assert sent.status_code == 201 and sent.json()["author"] == "staff"
@@ -474,6 +596,9 @@ def test_every_case_endpoint_is_in_the_openapi_schema(sukabumi):
         "/api/v1/cases/{id}/assign": {"get", "post"},
         "/api/v1/cases/{id}/messages": {"get", "post"},
         "/api/v1/cases/{id}/notes": {"get", "post"},
+        "/api/v1/cases/{id}/exclusions": {"get", "post"},
+        "/api/v1/exclusions": {"get"},
+        "/api/v1/exclusions/{id}/lift": {"post"},
     }.items():
         assert methods <= set(paths[path]), path
     assert "tokenAuth" in schema["components"]["securitySchemes"]

@@ -15,19 +15,17 @@ from django.http import Http404
 from django.test import Client
 from django.urls import Resolver404, get_resolver, resolve
 from django_tenants.utils import schema_context
-from rest_framework.authtoken.models import Token
 
 from casework.access import case_for, visible_cases
-from casework.models import Case, CaseEvent, Exclusion, InternalNote
+from casework.models import Case, CaseEvent, Exclusion, InternalNote, Team
 from casework.services.cases import case_assign, case_exclude
 from intake.models import Message
 from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.errors import InvalidInput
-from tenants.onboarding import primary_hostname
 from tests.factories.accounts import StaffFactory
 from tests.factories.casework import CaseFactory
-from tests.support.clients import staff_client
+from tests.support.clients import staff_client, token_client
 from wbs.demo.seed_tenants import DEMO_PASSWORD
 
 TENANT = "sukabumi"
@@ -53,9 +51,7 @@ def user(email: str) -> User:
 
 
 def api(email: str) -> Client:
-    with schema_context(TENANT):
-        token, _ = Token.objects.get_or_create(user=User.objects.get(email=email))
-    return Client(HTTP_HOST=primary_hostname(TENANT), HTTP_AUTHORIZATION=f"Token {token.key}")
+    return token_client(TENANT, email)
 
 
 @dataclass
@@ -77,6 +73,12 @@ def world(sukabumi) -> World:
     visible, hidden = CaseFactory.create(**REPORT), CaseFactory.create(**REPORT)
     with schema_context(TENANT):
         supervisor = User.objects.get(email=SUPERVISOR)
+        # Both cases go to the investigator's team, so need-to-know would show both to every
+        # handler here: only the exclusion hides one.
+        team = Team.objects.create(name="Tim Pemeriksa I")
+        team.members.add(User.objects.get(email=INVESTIGATOR))
+        for case in (visible, hidden):
+            case_assign(case=case, actor=supervisor, team_id=team.pk)
         for email in EXCLUDED:
             case_exclude(
                 case=hidden,

@@ -60,7 +60,8 @@ def audit_actions(case: Case) -> list[str]:
 
 @pytest.fixture
 def case(sukabumi) -> Case:
-    return CaseFactory.create(**REPORT)
+    """A case given to the investigator who asks for the identity (need-to-know shows it to them)."""
+    return CaseFactory.create(**REPORT, assignee=INVESTIGATOR)
 
 
 def test_a_handler_asks_with_a_reason_and_it_is_recorded(case):

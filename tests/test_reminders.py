@@ -247,9 +247,11 @@ def test_an_excluded_person_hears_of_other_cases_but_not_this_one(in_sukabumi, m
     mail = mail_to(mailoutbox, "verifikator@sukabumi.example")
     assert visible.report.reference in mail.body
     assert hidden.report.reference not in mail.body and hidden.report.reference not in mail.subject
-    # With no intake officer left for the hidden case, its reminder waits: nobody else is told.
-    assert recipients(mailoutbox) == ["verifikator@sukabumi.example"]
-    assert not DeadlineReminder.objects.filter(case=hidden).exists()
+    # With no intake officer left for the hidden case, it goes to whoever can act on it: the supervisor.
+    assert recipients(mailoutbox) == ["inspektur@sukabumi.example", "verifikator@sukabumi.example"]
+    supervisors = mail_to(mailoutbox, "inspektur@sukabumi.example")
+    assert hidden.report.reference in supervisors.body and visible.report.reference not in supervisors.body
+    assert DeadlineReminder.objects.filter(case=hidden).exists()
 
 
 def test_a_paused_case_gets_nothing(in_sukabumi, monkeypatch, mailoutbox):

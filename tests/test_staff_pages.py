@@ -49,6 +49,11 @@ def evidence_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
 
 
+def investigators_case(**fields) -> Case:
+    """A letter's case given to the demo investigator, so need-to-know shows it to them."""
+    return new_case.create(assignee=EMAIL["investigator"], **fields)
+
+
 def person(role: str) -> User:
     with schema_context(TENANT):
         return User.objects.get(email=EMAIL[role])
@@ -91,7 +96,7 @@ PAGES = {
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_each_page_for_allowed_and_refused_roles(sukabumi, path):
-    assert_page_opens_only_for(path.replace("CASE", str(new_case().pk)), PAGES[path])
+    assert_page_opens_only_for(path.replace("CASE", str(investigators_case().pk)), PAGES[path])
 
 
 def test_pages_need_both_sign_in_factors(sukabumi):
@@ -127,15 +132,13 @@ def test_a_missing_case_is_404_and_the_home_page_links_the_pages(sukabumi):
 
 def test_the_queue_filters_sorts_and_highlights_overdue(sukabumi):
     late, soon, mine = new_case(), new_case(what="Gratifikasi proyek jalan"), new_case()
-    investigator = person("investigator")
+    officer = person("intake_officer")
     with schema_context(TENANT):
         Case.objects.filter(pk=late.pk).update(next_due=tenant_today() - timedelta(days=3))
         Case.objects.filter(pk=soon.pk).update(next_due=tenant_today() + timedelta(days=2))
-        Case.objects.filter(pk=mine.pk).update(
-            next_due=tenant_today() + timedelta(days=9), assignee=investigator
-        )
+        Case.objects.filter(pk=mine.pk).update(next_due=tenant_today() + timedelta(days=9), assignee=officer)
         references = {c.pk: c.report.reference for c in Case.objects.select_related("report")}
-    client = as_role("investigator")
+    client = as_role("intake_officer")  # sees every case in intake
 
     html = client.get("/staff/kasus/").content.decode()
     order = [html.index(references[pk]) for pk in (late.pk, soon.pk, mine.pk)]
@@ -202,7 +205,7 @@ def test_workload_counts_open_cases_per_handler_and_team(sukabumi):
 
 
 def test_the_case_page_shows_the_report_but_never_the_identity(sukabumi):
-    case = new_case(files=[("foto.jpg", jpeg_with_gps())])
+    case = investigators_case(files=[("foto.jpg", jpeg_with_gps())])
     html = as_role("investigator").get(f"/staff/kasus/{case.pk}/").content.decode()
     for text in (WHAT, "Petugas loket 3", "DPMPTSP", "Mal Pelayanan Publik", "Rahasia", "foto.jpg"):
         assert text in html, text
@@ -212,7 +215,7 @@ def test_the_case_page_shows_the_report_but_never_the_identity(sukabumi):
 
 
 def test_staff_actions_on_the_case_page(sukabumi):
-    case = new_case()
+    case = investigators_case()
     url = f"/staff/kasus/{case.pk}/"
     intake, investigator, supervisor = (
         as_role("intake_officer"),
@@ -282,7 +285,7 @@ def test_staff_actions_on_the_case_page(sukabumi):
 
 
 def test_identity_is_shown_only_with_approved_access_and_every_view_is_recorded(sukabumi):
-    case = new_case()
+    case = investigators_case()
     url = f"/staff/kasus/{case.pk}/"
     investigator = as_role("investigator")
     assert investigator.post(url + "identitas/minta/", {"reason": "pendek"}).status_code == 400
@@ -306,7 +309,7 @@ def test_identity_is_shown_only_with_approved_access_and_every_view_is_recorded(
     assert as_role("supervisor").post(url + "identitas/").status_code == 403
     assert audit_actions().count("identity_view") == 1
 
-    anonymous = new_case(identity_mode="anonymous", identity=None)
+    anonymous = investigators_case(identity_mode="anonymous", identity=None)
     html = investigator.get(f"/staff/kasus/{anonymous.pk}/").content.decode()
     assert "Pelapor anonim" in html and "Minta identitas" not in html
     assert (
@@ -372,7 +375,7 @@ def test_an_excluded_person_cannot_find_the_case_anywhere(sukabumi):
 
 
 def test_declaring_ones_own_conflict_hides_the_case(sukabumi):
-    case = new_case()
+    case = investigators_case()
     investigator = as_role("investigator")
     response = investigator.post(
         f"/staff/kasus/{case.pk}/pengecualian/", {"user": "self", "reason": "Tetangga"}
@@ -381,7 +384,7 @@ def test_declaring_ones_own_conflict_hides_the_case(sukabumi):
     assert investigator.get(f"/staff/kasus/{case.pk}/").status_code == 404
     # Only a supervisor excludes someone else.
     intake = person("intake_officer")
-    other = new_case()
+    other = investigators_case()
     response = investigator.post(f"/staff/kasus/{other.pk}/pengecualian/", {"user": intake.pk, "reason": "x"})
     assert response.status_code == 403
     response = investigator.post(f"/staff/kasus/{other.pk}/pengecualian/", {"user": "self", "reason": ""})
@@ -406,7 +409,7 @@ def evidence_link(client: Client, case: Case) -> str:
 
 
 def test_an_evidence_link_downloads_the_cleaned_file_once_checked(sukabumi):
-    case = new_case(files=[("foto.jpg", jpeg_with_gps())])
+    case = investigators_case(files=[("foto.jpg", jpeg_with_gps())])
     investigator = as_role("investigator")
     link = evidence_link(investigator, case)
     response = investigator.get(link)
@@ -430,7 +433,7 @@ def test_an_evidence_link_downloads_the_cleaned_file_once_checked(sukabumi):
 
 
 def test_an_evidence_link_expires_after_five_minutes(sukabumi, monkeypatch):
-    case = new_case(files=[("foto.jpg", jpeg_with_gps())])
+    case = investigators_case(files=[("foto.jpg", jpeg_with_gps())])
     investigator = as_role("investigator")
     link = evidence_link(investigator, case)
     real_time = time.time
@@ -442,7 +445,7 @@ def test_an_evidence_link_expires_after_five_minutes(sukabumi, monkeypatch):
 
 
 def test_an_evidence_link_stops_working_once_the_person_is_excluded(sukabumi):
-    case = new_case(files=[("foto.jpg", jpeg_with_gps())])
+    case = investigators_case(files=[("foto.jpg", jpeg_with_gps())])
     investigator = as_role("investigator")
     link = evidence_link(investigator, case)
     assert (
@@ -480,7 +483,7 @@ def test_the_csv_has_the_case_list_without_identity_or_narrative(sukabumi):
 
 
 def test_the_pdf_summary_has_narrative_timeline_and_outcome_but_no_identity(sukabumi):
-    case = new_case()
+    case = investigators_case()
     investigator = as_role("investigator")
     url = f"/staff/kasus/{case.pk}/"
     as_role("intake_officer").post(url + "langkah/", {"transition": "start_verification"})

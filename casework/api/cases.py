@@ -33,13 +33,20 @@ from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from casework.access import case_for, require
-from casework.models import Case, CaseEvent, CaseState, InternalNote, Team
+from casework.access import NO_SUCH_EXCLUSION, case_for, exclusion_for, exclusions_for, require
+from casework.models import Case, CaseEvent, CaseState, Exclusion, InternalNote, Team
 from casework.selectors.queue import CaseQueueQuery, filtered_cases, handler_choices, queue_page_cases
-from casework.services.cases import case_add_note, case_assign, note_text
+from casework.services.cases import case_add_note, case_assign, case_exclude, exclusion_lift, note_text
 from casework.services.messages import case_message_reporter
 from casework.services.transitions import case_transition
-from casework.staff_input import CaseAssignInput, CaseMessageInput, CaseNoteInput, CaseTransitionInput
+from casework.staff_input import (
+    CaseAssignInput,
+    CaseExcludeInput,
+    CaseMessageInput,
+    CaseNoteInput,
+    CaseTransitionInput,
+    ExclusionLiftInput,
+)
 from casework.workflow import available_transitions
 from intake.encryption import KeyUnavailable, report_key
 from intake.models import Attachment, Message
@@ -336,7 +343,9 @@ class CaseTransitionView(CaseAPIView):
     def post(self, request: Request, pk: str) -> Response:
         case = self.case(pk)
         case = case_transition(case=case, actor=request.user, **self.body(CaseTransitionInput))
-        return Response(case_detail(self.case(case.pk), request.user, language=self.language()))
+        # The step's result, even when it took the case out of this person's view (a step out
+        # of intake): they may see what they just did, and nothing of the case after it.
+        return Response(case_detail(case, request.user, language=self.language()))
 
 
 ASSIGNEE_OPTIONS = inline_serializer(
@@ -488,3 +497,117 @@ class CaseNotesView(CaseAPIView):
         require(request.user, "write_note")
         note = case_add_note(case=case, actor=request.user, body=self.body(CaseNoteInput)["body"])
         return Response(note_data(note, case), status=status.HTTP_201_CREATED)
+
+
+# --- Conflicts of interest ------------------------------------------------------------------------
+
+EXCLUSION_FIELDS: dict[str, serializers.Field] = {
+    "id": serializers.IntegerField(),
+    "case": serializers.IntegerField(),
+    "person": PersonSerializer(),
+    "reason": serializers.CharField(),
+    "declared_by_self": serializers.BooleanField(),
+    "excluded_by": PersonSerializer(allow_null=True),
+    "created_at": serializers.DateTimeField(),
+    "lifted_by": PersonSerializer(allow_null=True),
+    "lifted_at": serializers.DateTimeField(allow_null=True),
+    "lift_reason": serializers.CharField(),
+}
+EXCLUSION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="the exclusion's id")
+
+
+def exclusion_data(exclusion: Exclusion) -> dict[str, Any]:
+    return {
+        "id": exclusion.pk,
+        "case": exclusion.case_id,
+        "person": person(exclusion.user),
+        "reason": exclusion.reason,
+        "declared_by_self": exclusion.declared_by_self,
+        "excluded_by": person(exclusion.created_by),
+        "created_at": exclusion.created_at,
+        "lifted_by": person(exclusion.lifted_by),
+        "lifted_at": exclusion.lifted_at,
+        "lift_reason": exclusion.lift_reason,
+    }
+
+
+class CaseExclusionsView(CaseAPIView):
+    """Who is excluded from the case (supervisors), and excluding someone or oneself."""
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[CASE_ID],
+        summary="The exclusions in force on the case (supervisors)",
+        responses={200: inline_serializer("CaseExclusion", EXCLUSION_FIELDS, many=True), **ERRORS},
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        case = self.case(pk)
+        require(request.user, "exclude_others")
+        exclusions = Exclusion.objects.in_force().filter(case=case)
+        return Response(
+            [exclusion_data(item) for item in exclusions.select_related("user", "created_by", "lifted_by")]
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[CASE_ID],
+        summary="Exclude someone from the case (supervisors), or declare one's own conflict of interest",
+        request=CaseExcludeInput,
+        responses={201: inline_serializer("CaseExclusionOut", EXCLUSION_FIELDS), **ERRORS},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        case = self.case(pk)
+        given = self.body(CaseExcludeInput)
+        exclusion = case_exclude(case=case, actor=request.user, user_id=given["user"], reason=given["reason"])
+        return Response(exclusion_data(exclusion), status=status.HTTP_201_CREATED)
+
+
+class ExclusionAPIView(CaseAPIView):
+    """Exclusions for the people who may lift them: supervisors and administrators, on the
+    cases they may know exist."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, Http404):
+            exc = exceptions.NotFound(NO_SUCH_EXCLUSION)
+        return super().handle_exception(exc)
+
+    def exclusion(self, pk: Any) -> Exclusion:
+        require(self.request.user, "lift_exclusion")
+        return exclusion_for(self.request.user, pk)
+
+
+@extend_schema(
+    tags=TAGS,
+    summary="Exclusions in force and lifted, on the cases this supervisor or administrator may know",
+    responses={200: inline_serializer("Exclusion", EXCLUSION_FIELDS, many=True), 403: ERROR_RESPONSE},
+)
+class ExclusionListView(ExclusionAPIView, generics.ListAPIView):
+    pagination_class = CasePagination
+
+    def get_queryset(self) -> QuerySet[Exclusion]:
+        require(self.request.user, "lift_exclusion")
+        return (
+            exclusions_for(self.request.user)
+            .select_related("user", "created_by", "lifted_by")
+            .order_by("-created_at", "-pk")
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([exclusion_data(item) for item in page or []])
+
+
+class ExclusionLiftView(ExclusionAPIView):
+    @extend_schema(
+        tags=TAGS,
+        parameters=[EXCLUSION_ID],
+        summary="Lift an exclusion, saying why (supervisors and administrators)",
+        request=ExclusionLiftInput,
+        responses={200: inline_serializer("ExclusionLifted", EXCLUSION_FIELDS), **ERRORS},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        exclusion = self.exclusion(pk)
+        lifted = exclusion_lift(
+            exclusion=exclusion, actor=request.user, reason=self.body(ExclusionLiftInput)["reason"]
+        )
+        return Response(exclusion_data(lifted))

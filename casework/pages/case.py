@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import ValidationError
 
-from casework.access import can, case_for
+from casework.access import can, case_for, sees
 from casework.models import Case
 from casework.pages.common import download, needs
 from casework.selectors.case_page import case_page, excluded_people
@@ -73,6 +73,9 @@ def _case_action(
     except NotAllowed as refused:
         return forbidden_page(request, str(refused))
     messages.success(request, done)
+    if not sees(request.user, case):  # e.g. a step out of intake: now with those who handle it next
+        messages.info(request, _("Kasus ini kini ditangani petugas lain dan tidak lagi tampil untuk Anda."))
+        return redirect("staff-queue")
     return redirect(reverse("staff-case", args=[case.pk]) + f"#{form}")
 
 

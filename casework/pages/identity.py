@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.access import identity_requests_for
 from casework.models import (
     IdentityRequest,
     IdentityRequestStatus,
@@ -27,7 +28,7 @@ DECIDED_SHOWN = 50
 def _identity_requests(user: Any) -> Any:
     """Requests on cases this custodian is not excluded from (never narrative or identity)."""
     return (
-        IdentityRequest.objects.exclude(case__exclusions__user=user)
+        identity_requests_for(user)
         .select_related("case__report__category", "requested_by", "decided_by")
         .distinct()
     )

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from casework.access import can
+from casework.access import can, overseen_case_for, overseen_cases
 from casework.models import (
     Case,
     CaseState,
@@ -35,7 +35,7 @@ def _retention_page(
 ) -> HttpResponse:
     user: Any = request.user
     cases = (
-        Case.objects.exclude(exclusions__user=user)
+        overseen_cases(user)
         .filter(state=CaseState.CLOSED, shredded_on__isnull=True, retain_until__isnull=False)
         .select_related("report__category", "deletion_request__requested_by")
         .order_by("retain_until", "pk")
@@ -70,10 +70,7 @@ def _retention_page(
 
 
 def _retention_case(user: Any, pk: int) -> Case:
-    try:
-        return Case.objects.exclude(exclusions__user=user).select_related("report").get(pk=pk)
-    except Case.DoesNotExist as missing:
-        raise Http404("Kasus tidak ditemukan. / No such case.") from missing
+    return overseen_case_for(user, pk)
 
 
 @require_GET

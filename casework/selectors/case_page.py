@@ -9,7 +9,7 @@ from typing import Any
 from django.core import signing
 from django.urls import reverse
 
-from casework.access import can
+from casework.access import can, could_know
 from casework.models import (
     Case,
     CaseEvent,
@@ -212,12 +212,25 @@ def case_page(case: Case, user: Any) -> CasePage:
         identity_grant=identity_access_until(case, user) if identity_given else None,
         handlers=handlers if may["assign"] else [],
         teams=list(Team.objects.order_by("name")) if may["assign"] else [],
-        exclusion_candidates=[person for person in handlers if person.pk != user_id]
-        if may["exclude_others"]
-        else [],
+        exclusion_candidates=exclusion_candidates(case, user) if may["exclude_others"] else [],
         may=may,
     )
 
 
 def excluded_people(case: Case) -> list[Exclusion]:
-    return list(Exclusion.objects.filter(case=case).select_related("user"))
+    """The exclusions in force on the case, with who made them."""
+    return list(Exclusion.objects.in_force().filter(case=case).select_related("user", "created_by"))
+
+
+def exclusion_candidates(case: Case, user: Any) -> list[User]:
+    """Whom a supervisor may exclude: anyone else who could otherwise know the case and is
+    not excluded from it yet."""
+    excluded = Exclusion.objects.in_force().filter(case=case).values("user_id")
+    people = (
+        User.objects.filter(is_active=True)
+        .exclude(roles=[])
+        .exclude(pk__in=excluded)
+        .exclude(pk=user.pk)
+        .order_by("full_name", "email")
+    )
+    return [person for person in people if could_know(person, case)]

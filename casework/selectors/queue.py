@@ -34,8 +34,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils.dateparse import parse_date
 from rest_framework import serializers
 
-from casework.access import HANDLERS, listable_cases
-from casework.models import OPEN_STATES, Case, CaseState
+from casework.access import HANDLERS, could_know, listable_cases
+from casework.models import OPEN_STATES, Case, CaseState, Exclusion
 from casework.staff_input import chosen_id
 from intake.models import Category
 from intake.report_input import UNKNOWN_CATEGORY
@@ -249,12 +249,17 @@ def queue_page_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def handler_choices(*, exclude_case: Case | None = None) -> list[User]:
-    """Active people who can be given cases (those excluded from ``exclude_case`` left out)."""
+    """Active people who can be given cases; for ``exclude_case``, only those who would see it
+    once given it (``casework.access.could_know``) and are not excluded from it."""
     people = User.objects.filter(is_active=True, roles__overlap=sorted(HANDLERS)).only(
-        "id", "full_name", "email", "username"
+        "id", "full_name", "email", "username", "is_active", "roles"
     )
     if exclude_case is not None:
-        people = people.exclude(exclusions__case=exclude_case)
+        excluded = Exclusion.objects.in_force().filter(case=exclude_case).values("user_id")
+        people = people.exclude(pk__in=excluded)
+        return [
+            person for person in people.order_by("full_name", "email") if could_know(person, exclude_case)
+        ]
     return list(people.order_by("full_name", "email"))
 
 

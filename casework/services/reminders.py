@@ -11,15 +11,18 @@ later runs the same day are cheap no-ops.
 reporter:
 
 - one working day before a deadline, reminds the assignee (the assigned team's
-  handlers if only a team is assigned, the intake officers if nobody is);
-- once a deadline has passed, escalates to the supervisors.
+  handlers if only a team is assigned, the intake officers if nobody is, and
+  otherwise everyone who can act on the case);
+- once a deadline has passed, escalates to the supervisors (or, should none see the
+  case, to everyone who can act on it).
 
 Each (case, deadline, due date, level) is sent once: the task claims it by
 inserting a ``DeadlineReminder`` row, whose unique constraint makes a second run
 (or a concurrent worker) skip it, and the claims are committed only after the
 mails went out, so a failed send is retried on the next run. A moved due date
 (pause, reopen) is a new deadline and is reminded again. Recipients pass through
-``casework.access.visible_cases``, so nobody excluded from a case hears of it.
+``casework.access.visible_cases``, so a reminder goes only to people who can act on
+the case (need-to-know), never to anyone excluded from it.
 Mails carry the case reference, which deadline and its date, never anything
 from the report.
 """
@@ -155,21 +158,24 @@ def _staff() -> list[User]:
 
 
 def _recipients(notice: Notice, staff: list[User], sees: dict[int, set[int]]) -> list[User]:
-    """Who hears of a notice, among the people who may know the case exists."""
+    """Who hears of a notice: only people who can act on the case (``casework.access``),
+    the closest to it first; never nobody while anyone can act on it."""
     case = notice.case
-    allowed = [user for user in staff if case.pk in sees[user.pk]]
+    able = [user for user in staff if case.pk in sees[user.pk]]
     if notice.level == ESCALATION:
-        return [user for user in allowed if StaffRole.SUPERVISOR in user.roles]
+        supervisors = [user for user in able if StaffRole.SUPERVISOR in user.roles]
+        return supervisors or able
     if case.assignee_id is not None:
-        assignee = [user for user in allowed if user.pk == case.assignee_id]
+        assignee = [user for user in able if user.pk == case.assignee_id]
         if assignee:
             return assignee
     if case.team_id is not None:
         member_ids = set(case.team.members.values_list("pk", flat=True)) if case.team else set()
-        team = [user for user in allowed if user.pk in member_ids]
+        team = [user for user in able if user.pk in member_ids]
         if team:
             return team
-    return [user for user in allowed if StaffRole.INTAKE_OFFICER in user.roles]
+    intake = [user for user in able if StaffRole.INTAKE_OFFICER in user.roles]
+    return intake or able
 
 
 def _format_date(day: date, language: str) -> str:

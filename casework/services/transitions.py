@@ -8,6 +8,7 @@ from django.db import transaction
 
 from casework import deadlines
 from casework.models import Case, CaseEvent, Outcome
+from casework.services.cases import ensure_someone_can_handle
 from casework.services.messages import case_message_reporter
 from casework.services.retention import retention_end
 from casework.workflow import TRANSITIONS, S, reporter_notice
@@ -70,6 +71,8 @@ def case_transition(
         # Closing starts the retention clock (the archive schedule); reopening stops it.
         case.retain_until = retention_end(case.closed_on or today) if to_state == S.CLOSED else None
         case.save()
+        # A step out of intake leaves the case to supervisors and its assigned investigators.
+        ensure_someone_can_handle(case, field="transition")
         CaseEvent.objects.create(
             case=case,
             kind=transition,

@@ -8,6 +8,7 @@ active administrator cannot be removed, so a tenant never locks itself out.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,6 +24,7 @@ from tenants.accounts.models import Invitation, StaffRole, User, hash_invitation
 from tenants.accounts.permissions import MANAGE_STAFF
 from tenants.accounts.tasks import send_staff_invitation
 from tenants.audit.trail import audit_record
+from tenants.case_visibility import case_visibility
 from tenants.errors import InvalidInput
 from tenants.task_queue import enqueue_on_commit
 
@@ -54,6 +56,21 @@ def _keeps_an_administrator(member: User, *, loses_role: bool) -> None:
     if not others.exists():
         raise InvalidInput(
             {"member": "Ini administrator aktif terakhir. / This is the last active administrator."}
+        )
+
+
+def _keeps_every_case_handled(member_before: User) -> None:
+    """Refuse (inside the change's transaction, after it) a change that would leave an open
+    case this person could handle with nobody able to handle it."""
+    orphaned = case_visibility().open_cases_left_without_handler(member_before)
+    if orphaned:
+        references = ", ".join(orphaned)
+        raise InvalidInput(
+            {
+                "member": f"Kasus terbuka berikut tidak akan punya petugas yang dapat menanganinya: "
+                f"{references}. Tugaskan dulu kepada petugas lain. / These open cases would have nobody "
+                f"able to handle them: {references}. Assign them to someone else first."
+            }
         )
 
 
@@ -98,9 +115,11 @@ def staff_set_roles(*, actor: Any, member: User, roles: Iterable[str]) -> User:
     with transaction.atomic():
         member = User.objects.select_for_update().get(pk=member.pk)
         _keeps_an_administrator(member, loses_role=StaffRole.ADMINISTRATOR not in chosen_roles)
+        as_before = copy.copy(member)
         before = list(member.roles)
         member.roles = chosen_roles
         member.save(update_fields=["roles"])
+        _keeps_every_case_handled(as_before)
         audit_record(action="staff_roles", actor=actor, staff_id=member.pk, before=before, after=chosen_roles)
     return member
 
@@ -112,8 +131,10 @@ def staff_set_active(*, actor: Any, member: User, active: bool) -> User:
     with transaction.atomic():
         member = User.objects.select_for_update().get(pk=member.pk)
         _keeps_an_administrator(member, loses_role=not active)
+        as_before = copy.copy(member)
         member.is_active = active
         member.save(update_fields=["is_active"])
+        _keeps_every_case_handled(as_before)
         if not active:
             Invitation.objects.filter(user=member, used_at__isnull=True).update(expires_at=timezone.now())
         audit_record(

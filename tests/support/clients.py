@@ -9,6 +9,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
+from rest_framework.authtoken.models import Token
 
 from tenants.accounts.models import User
 from tenants.models import Tenant
@@ -72,3 +73,10 @@ def wrong_code(device: TOTPDevice) -> str:
         for shift in (-1, 0, 1)
     }
     return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
+
+
+def token_client(slug: str, email: str) -> Client:
+    """A client using this staff member's API token (issued if missing) on their tenant's host."""
+    with schema_context(slug):
+        token, _ = Token.objects.get_or_create(user=User.objects.get(email=email))
+    return Client(HTTP_HOST=primary_hostname(slug), HTTP_AUTHORIZATION=f"Token {token.key}")

@@ -52,7 +52,7 @@ class DemoReport:
     assign_to: str = ""  # demo account local part: verifikator, pemeriksa, inspektur
     note: str = ""
     reporter_reply: str = ""
-    exclude: str = ""  # demo account excluded for a conflict of interest
+    exclude: str = ""  # demo account excluded for a conflict of interest (one who could know the case)
     identity_request: str = ""
     consent_to_forward_identity: bool = False
     evidence_pdf: str = ""
@@ -197,7 +197,7 @@ SULTENG_REPORTS = [
         ),
         steps=[VERIFY, ACCEPT, EXAMINE],
         assign_to="pemeriksa",
-        exclude="verifikator",
+        exclude="auditor",
         identity_request="Pelapor perlu dimintai keterangan langsung sebagai saksi dokumen penawaran.",
         evidence_pdf="Ringkasan perbandingan harga USG: kontrak Rp 2,4 miliar; e-katalog Rp 1,15 miliar.",
     ),
@@ -421,7 +421,7 @@ SUKABUMI_REPORTS = [
         ),
         steps=[VERIFY, ACCEPT, EXAMINE],
         assign_to="pemeriksa",
-        exclude="verifikator",
+        exclude="auditor",
         identity_request="Keterangan pelapor diperlukan untuk mencocokkan tanggal peninjauan lapangan.",
     ),
     DemoReport(
@@ -591,7 +591,7 @@ def _evidence_pdf(text: str) -> SimpleUploadedFile:
 
 
 def _actor_for(transition: str, staff: dict[str, User]) -> User:
-    if transition in {"start_verification", "accept_for_review", "close", "request_clarification", "resume"}:
+    if transition in {"start_verification", "accept_for_review", "request_clarification", "resume"}:
         return staff["verifikator"]
     return staff["inspektur"]
 

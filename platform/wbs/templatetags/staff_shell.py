@@ -22,6 +22,7 @@ NAV_LINKS: list[tuple[str, Any, Permission | None]] = [
     ("staff-dashboard", _("Dasbor"), PERMISSIONS["view_statistics"]),
     ("staff-record-report", _("Catat laporan"), PERMISSIONS["record_offline_report"]),
     ("staff-identity-requests", _("Permintaan identitas"), PERMISSIONS["decide_identity"]),
+    ("staff-exclusions", _("Pengecualian"), PERMISSIONS["lift_exclusion"]),
     ("staff-retention", _("Retensi"), PERMISSIONS["request_early_deletion"]),
     ("staff-audit", _("Jejak audit"), VIEW_AUDIT_TRAIL),
     ("staff-settings", _("Pengaturan"), MANAGE_SETTINGS),

@@ -1,0 +1,23 @@
+"""Casework's side of the core's interface (``tenants.case_visibility``): which cases an
+audit trail reader may know of, and which open cases a staff change would leave with
+nobody able to handle them. Both are answered by ``casework.access``. Installed by the
+platform at start-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from casework.access import known_cases, open_cases_nobody_can_handle, visible_cases
+
+SHOWN_REFERENCES = 10
+
+
+class CaseworkCaseVisibility:
+    def known_case_ids(self, reader: Any) -> QuerySet[Any]:
+        return known_cases(reader).values("pk")
+
+    def open_cases_left_without_handler(self, member_before: Any) -> list[str]:
+        orphans = open_cases_nobody_can_handle(visible_cases(member_before)).order_by("pk")
+        return [case.report.reference for case in orphans.select_related("report")[:SHOWN_REFERENCES]]
