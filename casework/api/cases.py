@@ -38,8 +38,15 @@ from casework.models import Case, CaseEvent, CaseState, InternalNote, Team
 from casework.selectors.queue import CaseQueueQuery, filtered_cases, handler_choices, queue_page_cases
 from casework.services.cases import case_add_note, case_assign, note_text
 from casework.services.messages import case_message_reporter
+from casework.services.junk import cases_close_as_junk
 from casework.services.transitions import case_transition
-from casework.staff_input import CaseAssignInput, CaseMessageInput, CaseNoteInput, CaseTransitionInput
+from casework.staff_input import (
+    CaseAssignInput,
+    CaseMessageInput,
+    CaseNoteInput,
+    CasesCloseAsJunkInput,
+    CaseTransitionInput,
+)
 from casework.workflow import available_transitions
 from intake.encryption import KeyUnavailable, report_key
 from intake.models import Attachment, Message
@@ -337,6 +344,24 @@ class CaseTransitionView(CaseAPIView):
         case = self.case(pk)
         case = case_transition(case=case, actor=request.user, **self.body(CaseTransitionInput))
         return Response(case_detail(self.case(case.pk), request.user, language=self.language()))
+
+
+class CasesCloseAsJunkView(CaseAPIView):
+    """Junk that scripts sent, closed in one step: every chosen case or none (400 naming
+    the cases it cannot take: unknown to the caller, or no longer in intake)."""
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Close cases still in intake as junk",
+        request=CasesCloseAsJunkInput,
+        responses={
+            200: inline_serializer("ClosedAsJunk", {"closed": serializers.ListField(child=serializers.IntegerField())}),
+            **ERRORS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        closed = cases_close_as_junk(actor=request.user, case_ids=self.body(CasesCloseAsJunkInput)["cases"])
+        return Response({"closed": [case.pk for case in closed]})
 
 
 ASSIGNEE_OPTIONS = inline_serializer(
