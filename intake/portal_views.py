@@ -172,11 +172,17 @@ def follow_up_login(request: HttpRequest) -> HttpResponse:
         token, _report = mailbox_open(receipt=request.POST.get("receipt", ""), proof=form_proof(request.POST))
     except ReceiptRejected as rejected:
         return render(
-            request, "intake/follow_up.html", {"error": rejected.message, "proof": form_challenge()}, status=400
+            request,
+            "intake/follow_up.html",
+            {"error": rejected.message, "proof": form_challenge()},
+            status=400,
         )
     except InvalidInput as refused:  # the proof of work a flood of wrong receipts calls for
         return render(
-            request, "intake/follow_up.html", {"errors": refused.errors, "proof": form_challenge()}, status=400
+            request,
+            "intake/follow_up.html",
+            {"errors": refused.errors, "proof": form_challenge()},
+            status=400,
         )
     response = redirect("mailbox")
     response.set_cookie(

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from altcha import create_challenge_v1, verify_solution_v1
+from altcha import ChallengeOptionsV1, create_challenge_v1, verify_solution_v1
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -80,9 +80,11 @@ def challenge_new() -> dict[str, Any]:
     """A signed challenge (ALTCHA's JSON shape: algorithm, challenge, maxNumber, salt, signature)."""
     expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=CHALLENGE_LIFETIME_SECONDS)
     challenge = create_challenge_v1(
-        hmac_key=_tenant_key("challenge"),
-        max_number=settings.WBS_PROOF_OF_WORK_MAX_NUMBER,
-        expires=expires,
+        ChallengeOptionsV1(
+            hmac_key=_tenant_key("challenge"),
+            max_number=settings.WBS_PROOF_OF_WORK_MAX_NUMBER,
+            expires=expires,
+        )
     )
     return dict(challenge.to_dict())
 
@@ -120,7 +122,7 @@ def solution_spend(solution: str) -> None:
     expires_at = _salt_expiry(fields["salt"])
     if expires_at is None:  # every challenge of ours expires
         raise _refused(PROOF_WRONG)
-    verified, problem = verify_solution_v1(fields, _tenant_key("challenge"), check_expires=True)  # type: ignore[arg-type]
+    verified, problem = verify_solution_v1(solution, _tenant_key("challenge"), check_expires=True)
     if not verified:
         raise _refused(PROOF_EXPIRED if problem and "expired" in problem else PROOF_WRONG)
     _spend_once(f"challenge:{fields['challenge']}", expires_at)

@@ -246,7 +246,9 @@ def submit_at(monkeypatch, slug: str, instant: datetime) -> Case:
     client = Client(HTTP_HOST=primary_hostname(slug))
     response = client.post(
         "/api/v1/intake/reports",
-        json.dumps(with_proof(client, {"category": "korupsi", "what": "Mark-up", "description": "Harga dinaikkan."})),
+        json.dumps(
+            with_proof(client, {"category": "korupsi", "what": "Mark-up", "description": "Harga dinaikkan."})
+        ),
         content_type="application/json",
     )
     assert response.status_code == 201, response.content

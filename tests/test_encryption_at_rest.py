@@ -19,7 +19,9 @@ def submit_report() -> Report:
     client = Client(HTTP_HOST=primary_hostname("sukabumi"))
     assert (
         client.post(
-            "/api/v1/intake/reports", json.dumps(with_proof(client, FULL_REPORT)), content_type="application/json"
+            "/api/v1/intake/reports",
+            json.dumps(with_proof(client, FULL_REPORT)),
+            content_type="application/json",
         ).status_code
         == 201
     )

@@ -14,7 +14,7 @@ from tests.support.intake_api import FULL_REPORT, api, submit
 
 
 def junk_cases(count: int) -> list[int]:
-    return [CaseFactory(tenant=TENANT, what=f"spam {n}", description="spam").pk for n in range(count)]
+    return [CaseFactory.create(tenant=TENANT, what=f"spam {n}", description="spam").pk for n in range(count)]
 
 
 def close_through_api(role: str, case_ids: list) -> tuple[int, dict]:
@@ -76,7 +76,7 @@ def test_only_intake_officers_and_supervisors_may_close_junk(sukabumi):
 
 def test_a_batch_with_a_case_past_intake_closes_nothing(sukabumi):
     junk = junk_cases(2)
-    reviewed = CaseFactory(tenant=TENANT, state=CaseState.DESK_REVIEW).pk
+    reviewed = CaseFactory.create(tenant=TENANT, state=CaseState.DESK_REVIEW).pk
     code, body = close_through_api("supervisor", [*junk, reviewed])
     assert code == 400 and str(reviewed) in body["errors"]["cases"]
     page = as_role("supervisor").post("/staff/kasus/tutup-sampah/", {"case": [*junk, reviewed]})
@@ -88,6 +88,6 @@ def test_a_batch_with_a_case_past_intake_closes_nothing(sukabumi):
 
 def test_unknown_or_malformed_case_ids_are_a_400(sukabumi):
     for cases in ([], [999999], ["١٢"], "12", [True]):
-        code, body = close_through_api("supervisor", cases)  # type: ignore[arg-type]
+        code, body = close_through_api("supervisor", cases)
         assert code == 400, cases
         assert "detail" in body

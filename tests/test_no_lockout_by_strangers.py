@@ -134,7 +134,9 @@ def tampered(solution: str) -> str:
 
 
 @pytest.mark.parametrize("problem", ["missing", "garbage", "wrong number", "expired", "other tenant"])
-def test_a_report_without_a_valid_proof_is_refused_and_nothing_stored(sukabumi, sulteng, monkeypatch, problem):
+def test_a_report_without_a_valid_proof_is_refused_and_nothing_stored(
+    sukabumi, sulteng, monkeypatch, problem
+):
     client = api("sukabumi")
     proofs = {
         "missing": lambda: None,

@@ -69,7 +69,9 @@ def test_checking_completeness_without_javascript_shows_what_is_missing(sulteng)
 
 def test_submitting_the_form_shows_the_receipt_once(sulteng):
     reporter = browser()
-    form = paid_form(reporter, "/lapor/", FORM | {"evidence": SimpleUploadedFile("foto.jpg", jpeg_with_gps())})
+    form = paid_form(
+        reporter, "/lapor/", FORM | {"evidence": SimpleUploadedFile("foto.jpg", jpeg_with_gps())}
+    )
     response = reporter.post("/lapor/", form)
     assert response.status_code == 201
     html = response.content.decode()

@@ -37,8 +37,8 @@ from casework.access import case_for, require
 from casework.models import Case, CaseEvent, CaseState, InternalNote, Team
 from casework.selectors.queue import CaseQueueQuery, filtered_cases, handler_choices, queue_page_cases
 from casework.services.cases import case_add_note, case_assign, note_text
-from casework.services.messages import case_message_reporter
 from casework.services.junk import cases_close_as_junk
+from casework.services.messages import case_message_reporter
 from casework.services.transitions import case_transition
 from casework.staff_input import (
     CaseAssignInput,
@@ -355,7 +355,9 @@ class CasesCloseAsJunkView(CaseAPIView):
         summary="Close cases still in intake as junk",
         request=CasesCloseAsJunkInput,
         responses={
-            200: inline_serializer("ClosedAsJunk", {"closed": serializers.ListField(child=serializers.IntegerField())}),
+            200: inline_serializer(
+                "ClosedAsJunk", {"closed": serializers.ListField(child=serializers.IntegerField())}
+            ),
             **ERRORS,
         },
     )

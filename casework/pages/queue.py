@@ -8,20 +8,20 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.access import can
 from casework.models import Case, CaseState
-from casework.services.junk import JUNK_STATES, cases_close_as_junk
 from casework.pages.common import download, needs, page_language
 from casework.selectors import queue as selectors
 from casework.selectors.workload import workload
 from casework.services.exports import case_list_csv
+from casework.services.junk import JUNK_STATES, cases_close_as_junk
 from tenants.accounts.staff_sessions import render_staff_page
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
@@ -87,7 +87,9 @@ def close_as_junk(request: HttpRequest) -> HttpResponse:
         closed = cases_close_as_junk(actor=request.user, case_ids=request.POST.getlist("case"))
     except InvalidInput as refused:
         context = _queue_context(
-            request, selectors.QueueFilters(), selectors.filtered_cases(request.user, selectors.QueueFilters())
+            request,
+            selectors.QueueFilters(),
+            selectors.filtered_cases(request.user, selectors.QueueFilters()),
         )
         context["junk_problems"] = refused.errors
         return render_staff_page(request, "casework/queue.html", context, status=400)

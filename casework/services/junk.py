@@ -69,7 +69,9 @@ def cases_close_as_junk(*, actor: Any, case_ids: Sequence[Any]) -> list[Case]:
         visible = set(visible_cases(actor).filter(pk__in=ids).values_list("pk", flat=True))
         if missing := [pk for pk in ids if pk not in visible]:
             raise InvalidInput({"cases": UNKNOWN_CASES.format(ids=", ".join(map(str, missing[:20])))})
-        cases = list(Case.objects.select_for_update().select_related("report").filter(pk__in=ids).order_by("pk"))
+        cases = list(
+            Case.objects.select_for_update().select_related("report").filter(pk__in=ids).order_by("pk")
+        )
         if further := [case.pk for case in cases if case.state not in JUNK_STATES]:
             raise InvalidInput({"cases": NOT_IN_INTAKE.format(ids=", ".join(map(str, further[:20])))})
         today = tenant_today()
@@ -78,7 +80,9 @@ def cases_close_as_junk(*, actor: Any, case_ids: Sequence[Any]) -> list[Case]:
             from_state = case.state
             case.state = CaseState.CLOSED
             case.outcome = Outcome.CANNOT_FOLLOW_UP
-            case.sealed_outcome_summary = report_key(case.report).seal("outcome-summary", JUNK_SUMMARY.encode())
+            case.sealed_outcome_summary = report_key(case.report).seal(
+                "outcome-summary", JUNK_SUMMARY.encode()
+            )
             deadlines.after_transition(case, from_state=from_state, to_state=CaseState.CLOSED, today=today)
             case.retain_until = retention_end(case.closed_on or today)
             case.save()

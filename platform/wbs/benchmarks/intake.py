@@ -81,8 +81,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from altcha import solve_challenge_v1
+from django.conf import settings
 from django.db import connections
 from django.test import override_settings
 from django_tenants.utils import schema_context
@@ -255,7 +255,9 @@ def solved_proofs(count: int) -> list[str]:
             )
             assert solution is not None
             fields = {name: challenge[name] for name in ("algorithm", "challenge", "salt", "signature")}
-            proofs.append(base64.b64encode(json.dumps(fields | {"number": solution.number}).encode()).decode())
+            proofs.append(
+                base64.b64encode(json.dumps(fields | {"number": solution.number}).encode()).decode()
+            )
     connection.set_schema_to_public()
     return proofs
 
