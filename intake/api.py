@@ -3,8 +3,8 @@
 Every body is read through a serializer that is also its documentation: a report
 through ``intake.report_input.ReportSubmissionSerializer`` (the portal form's rules
 too), the mailbox's bodies through ``intake.mailbox_input``. Refusals have the one
-shape of ``tenants.api_base``'s exception handler: 400 ``{"detail", "errors"}``, 429
-with ``Retry-After``.
+shape of ``tenants.api_base``'s exception handler: 400 ``{"detail", "errors"}`` (a
+missing, wrong, spent or expired proof of work too, on ``proof``).
 
 The receipt is only ever sent in a request body (POST /session), never in a URL;
 it buys a short-lived bearer token for the mailbox endpoints.
@@ -173,7 +173,6 @@ class ReportsView(IntakeView):
                 },
             ),
             400: ERROR_RESPONSE,
-            429: ERROR_RESPONSE,
         },
     )
     def post(self, request: Request) -> Response:
@@ -201,7 +200,6 @@ class SessionView(IntakeView):
                 {"token": serializers.CharField(), "expires_in": serializers.IntegerField()},
             ),
             400: ERROR_RESPONSE,
-            429: ERROR_RESPONSE,
         },
     )
     def post(self, request: Request) -> Response:
