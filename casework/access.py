@@ -60,6 +60,7 @@ _CASEWORK_ACTIONS: dict[str, frozenset[str]] = {
     "request_early_deletion": frozenset({R.ADMINISTRATOR}),
     "approve_early_deletion": frozenset({R.ADMINISTRATOR}),
     "forward_case": frozenset({R.SUPERVISOR}),
+    "close_as_junk": frozenset({R.INTAKE_OFFICER, R.SUPERVISOR}),
 }
 # Every action a casework page or service checks, the core's own included (settings,
 # staff, the audit trail), by name.

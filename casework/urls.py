@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kasus/", queue.case_queue, name="staff-queue"),
     path("kasus/terlambat/", queue.overdue_list, name="staff-overdue"),
     path("kasus/ekspor.csv", queue.case_list_export, name="staff-queue-csv"),
+    path("kasus/tutup-sampah/", queue.close_as_junk, name="staff-close-junk"),
     path("beban-kerja/", queue.workload_view, name="staff-workload"),
     # One case
     path("kasus/<int:pk>/", case.case_detail, name="staff-case"),
@@ -72,6 +73,7 @@ case_api_routes: list[URLPattern | URLResolver] = [
 ]
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("cases", cases_api.CaseListView.as_view(), name="api-cases"),
+    path("cases/close-as-junk", cases_api.CasesCloseAsJunkView.as_view(), name="api-cases-close-junk"),
     path("cases/", include(case_api_routes)),
     path("exclusions", cases_api.ExclusionListView.as_view(), name="api-exclusions"),
     path("exclusions/<str:pk>/lift", cases_api.ExclusionLiftView.as_view(), name="api-exclusion-lift"),

@@ -3,11 +3,16 @@
 Every body is read through a serializer that is also its documentation: a report
 through ``intake.report_input.ReportSubmissionSerializer`` (the portal form's rules
 too), the mailbox's bodies through ``intake.mailbox_input``. Refusals have the one
-shape of ``tenants.api_base``'s exception handler: 400 ``{"detail", "errors"}``, 429
-with ``Retry-After``.
+shape of ``tenants.api_base``'s exception handler: 400 ``{"detail", "errors"}`` (a
+missing, wrong, spent or expired proof of work too, on ``proof``).
 
 The receipt is only ever sent in a request body (POST /session), never in a URL;
 it buys a short-lived bearer token for the mailbox endpoints.
+
+Each report costs its sender a proof of work (intake.proof_of_work): GET /challenge,
+solve it, send the solution as ``proof`` with the report; POST /session needs one too
+while the portal is under a flood of wrong receipts. No counter shared by every
+reporter of the tenant refuses anyone.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from rest_framework.response import Response
 
 from intake.mailbox_input import EvidenceUploadSerializer, ReceiptLoginSerializer, ReplySerializer
 from intake.models import ELEMENTS, Category, Report
+from intake.proof_of_work import SenderProof, challenge_new, proof_spend
 from intake.report_input import ReportSubmissionSerializer
 from intake.services.mailbox import (
     SESSION_LIFETIME,
@@ -122,6 +128,35 @@ class CategoriesView(IntakeView):
         )
 
 
+CHALLENGE_SHAPE = inline_serializer(
+    "ProofOfWorkChallenge",
+    {
+        "algorithm": serializers.CharField(help_text="SHA-256"),
+        "challenge": serializers.CharField(help_text="hex SHA-256 of salt + the secret number"),
+        "maxNumber": serializers.IntegerField(help_text="the number lies in 0..maxNumber"),
+        "salt": serializers.CharField(help_text="carries the expiry; hash it verbatim"),
+        "signature": serializers.CharField(),
+    },
+)
+
+
+class ChallengeView(IntakeView):
+    @extend_schema(
+        responses={200: CHALLENGE_SHAPE},
+        description=(
+            "A proof-of-work challenge (ALTCHA's scheme, valid for three hours, one use). Find the "
+            "number n in 0..maxNumber with hex(SHA-256(salt + decimal n)) == challenge, then send "
+            "base64(JSON {algorithm, challenge, number: n, salt, signature}) as `proof` with a report "
+            "(POST /reports) or, while the portal is under a flood of wrong receipts, with a receipt "
+            "(POST /session). ALTCHA's client libraries solve it."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        response = Response(challenge_new())
+        response["Cache-Control"] = "no-store"
+        return response
+
+
 class ReportsView(IntakeView):
     @extend_schema(
         request={
@@ -138,13 +173,13 @@ class ReportsView(IntakeView):
                 },
             ),
             400: ERROR_RESPONSE,
-            429: ERROR_RESPONSE,
         },
     )
     def post(self, request: Request) -> Response:
         submission = ReportSubmissionSerializer(data=request.data)
         submission.is_valid(raise_exception=True)
         draft = submission.validated_data
+        proof_spend(SenderProof(solution=draft.proof))  # what the sender paid: nothing is stored without it
         submitted = report_submit(draft=draft, files=request.FILES.getlist("evidence"))
         return Response(
             {
@@ -165,13 +200,14 @@ class SessionView(IntakeView):
                 {"token": serializers.CharField(), "expires_in": serializers.IntegerField()},
             ),
             400: ERROR_RESPONSE,
-            429: ERROR_RESPONSE,
         },
     )
     def post(self, request: Request) -> Response:
         login = ReceiptLoginSerializer(data=request.data)
         login.is_valid(raise_exception=True)
-        token, _report = mailbox_open(receipt=login.validated_data["receipt"])  # ReceiptRejected: a 400
+        token, _report = mailbox_open(  # ReceiptRejected, or a proof missing in a flood: a 400
+            receipt=login.validated_data["receipt"], proof=SenderProof(solution=login.validated_data["proof"])
+        )
         return Response({"token": token, "expires_in": int(SESSION_LIFETIME.total_seconds())})
 
 

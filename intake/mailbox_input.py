@@ -13,6 +13,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from intake.proof_of_work import MAX_PROOF_LENGTH
 from intake.report_input import EvidenceField
 from intake.services.mailbox import MAX_MESSAGE_LENGTH
 from tenants.input_fields import GivenValue, ServiceText
@@ -31,6 +32,12 @@ class ReceiptLoginSerializer(serializers.Serializer):
     """The receipt, only ever in the body (never in a URL): it buys a mailbox session."""
 
     receipt = ReceiptText(help_text="the code shown once when the report was sent, e.g. ABCD-EFGH-…")
+    proof = ServiceText(
+        refuse_nul=False,
+        max_length=MAX_PROOF_LENGTH,
+        help_text="a solved challenge (GET /api/v1/intake/challenge); needed only while the portal is "
+        "under a flood of wrong receipts, when a check without one is answered 400 on `proof`",
+    )
 
 
 class ReplySerializer(serializers.Serializer):

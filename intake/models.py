@@ -200,7 +200,6 @@ class IntakeSettings(models.Model):
     keep_original_evidence = models.BooleanField(
         default=False, help_text="keep the untouched upload (with its metadata) beside the cleaned copy"
     )
-    submissions_per_10_minutes = models.PositiveIntegerField(default=100)
     receipt_failures_per_10_minutes = models.PositiveIntegerField(default=50)
 
     class Meta:

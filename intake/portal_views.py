@@ -12,9 +12,9 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intake import abuse
 from intake.case_handling import case_handling
 from intake.models import ELEMENTS, Category, IdentityMode, ReporterRelation
+from intake.proof_of_work import form_challenge, form_proof, proof_spend
 from intake.receipt_slip import receipt_slip_pdf
 from intake.receipts import normalise
 from intake.report_input import parse_report, present_elements
@@ -116,6 +116,7 @@ def report_form_context(post: Any, errors: dict[str, str] | None = None) -> dict
         "identity_modes": IdentityMode.choices,
         "relations": ReporterRelation.choices,
         "checked": bool(post),
+        "proof": form_challenge(),
     }
 
 
@@ -132,15 +133,12 @@ def report_form(request: HttpRequest) -> HttpResponse:
         return render(request, "intake/report_form.html", report_form_context(request.POST))
     try:
         draft = parse_report(submission_from_form(request.POST))  # ReportSubmissionSerializer
+        proof_spend(form_proof(request.POST))  # what the sender paid: nothing is stored without it
         submitted = report_submit(draft=draft, files=request.FILES.getlist("evidence"))
     except InvalidInput as error:
         return render(
             request, "intake/report_form.html", report_form_context(request.POST, error.errors), status=400
         )
-    except abuse.TooManyAttempts as error:
-        response = render(request, "intake/busy.html", {"retry_after": error.retry_after}, status=429)
-        response["Retry-After"] = str(error.retry_after)
-        return response
     return render(
         request,
         "intake/receipt.html",
@@ -168,15 +166,23 @@ def receipt_pdf(request: HttpRequest) -> HttpResponse:
 @never_cache
 def follow_up_login(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "intake/follow_up.html")
+        return render(request, "intake/follow_up.html", {"proof": form_challenge()})
     try:
-        token, _report = mailbox_open(receipt=request.POST.get("receipt", ""))
+        token, _report = mailbox_open(receipt=request.POST.get("receipt", ""), proof=form_proof(request.POST))
     except ReceiptRejected as rejected:
-        return render(request, "intake/follow_up.html", {"error": rejected.message}, status=400)
-    except abuse.TooManyAttempts as error:
-        response = render(request, "intake/busy.html", {"retry_after": error.retry_after}, status=429)
-        response["Retry-After"] = str(error.retry_after)
-        return response
+        return render(
+            request,
+            "intake/follow_up.html",
+            {"error": rejected.message, "proof": form_challenge()},
+            status=400,
+        )
+    except InvalidInput as refused:  # the proof of work a flood of wrong receipts calls for
+        return render(
+            request,
+            "intake/follow_up.html",
+            {"errors": refused.errors, "proof": form_challenge()},
+            status=400,
+        )
     response = redirect("mailbox")
     response.set_cookie(
         settings.WBS_MAILBOX_COOKIE_NAME,
@@ -194,7 +200,9 @@ def follow_up_login(request: HttpRequest) -> HttpResponse:
 def mailbox(request: HttpRequest) -> HttpResponse:
     report = mailbox_report(request.COOKIES.get(settings.WBS_MAILBOX_COOKIE_NAME))
     if report is None:
-        response = render(request, "intake/follow_up.html", {"expired": True}, status=401)
+        response = render(
+            request, "intake/follow_up.html", {"expired": True, "proof": form_challenge()}, status=401
+        )
         response.delete_cookie(settings.WBS_MAILBOX_COOKIE_NAME)
         return response
     errors: dict[str, str] = {}

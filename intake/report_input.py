@@ -31,7 +31,8 @@ from rest_framework import serializers
 from rest_framework.utils.serializer_helpers import BindingDict
 
 from intake.models import ELEMENTS, Category, IdentityMode, ReporterRelation
-from tenants.input_fields import MUST_BE_TEXT, GivenValue, json_or_value, plain_text, validated
+from intake.proof_of_work import MAX_PROOF_LENGTH
+from tenants.input_fields import MUST_BE_TEXT, GivenValue, ServiceText, json_or_value, plain_text, validated
 from tenants.shared_memo import remembered_for_tenant
 
 MAX_PARTIES = 10
@@ -92,6 +93,7 @@ class ReportDraft:
     notify_email: str | None
     present: list[str] = field(default_factory=list)
     consent_to_forward_identity: bool = False
+    proof: str = ""  # the sender's solved challenge (API), spent by intake.proof_of_work
 
     @property
     def completeness(self) -> int:
@@ -352,6 +354,12 @@ class ReportSubmissionSerializer(serializers.Serializer):
         help_text="the identity may go along if the report is forwarded to a competent body",
     )
     evidence = EvidenceField(required=False, help_text="multipart only")
+    proof = ServiceText(
+        refuse_nul=False,
+        max_length=MAX_PROOF_LENGTH,
+        help_text="required from the API: a solved challenge from GET /api/v1/intake/challenge, "
+        "base64(JSON {algorithm, challenge, number, salt, signature}); one report per challenge",
+    )
 
     @cached_property
     def fields(self) -> BindingDict:
@@ -404,6 +412,7 @@ class ReportSubmissionSerializer(serializers.Serializer):
             notify_email=notify_email,
             present=present_elements(narrative, values["how_much"]),
             consent_to_forward_identity=values["consent_to_forward_identity"] and kept_identity is not None,
+            proof=values["proof"],
         )
 
 

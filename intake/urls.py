@@ -21,6 +21,7 @@ settings_router.register("categories", api_settings.CategoryViewSet, basename="s
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("intake/categories", api.CategoriesView.as_view(), name="intake-categories"),
+    path("intake/challenge", api.ChallengeView.as_view(), name="intake-challenge"),
     path("intake/reports", api.ReportsView.as_view(), name="intake-reports"),
     path("intake/session", api.SessionView.as_view(), name="intake-session"),
     path("intake/report", api.ReportView.as_view(), name="intake-report"),

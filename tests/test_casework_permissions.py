@@ -366,6 +366,7 @@ CAN: dict[str, set[str]] = {
     "request_early_deletion": {ADM},
     "approve_early_deletion": {ADM},
     "forward_case": {SUP},
+    "close_as_junk": {OFF, SUP},
 }
 
 

@@ -22,6 +22,7 @@ from casework.models import Case, CaseState, DeadlinePolicy
 from intake.models import Channel, Report
 from tenants.onboarding import primary_hostname
 from tests.factories.casework import CaseFactory
+from tests.support.intake_api import with_proof
 
 S = CaseState
 
@@ -242,9 +243,12 @@ def test_refresh_next_due_takes_the_earliest_open_deadline(in_sukabumi):
 def submit_at(monkeypatch, slug: str, instant: datetime) -> Case:
     """Submit a report through the public API while the clock shows ``instant``."""
     monkeypatch.setattr(timezone, "now", lambda: instant)
-    response = Client(HTTP_HOST=primary_hostname(slug)).post(
+    client = Client(HTTP_HOST=primary_hostname(slug))
+    response = client.post(
         "/api/v1/intake/reports",
-        json.dumps({"category": "korupsi", "what": "Mark-up", "description": "Harga dinaikkan."}),
+        json.dumps(
+            with_proof(client, {"category": "korupsi", "what": "Mark-up", "description": "Harga dinaikkan."})
+        ),
         content_type="application/json",
     )
     assert response.status_code == 201, response.content

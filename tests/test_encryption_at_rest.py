@@ -12,14 +12,16 @@ from intake.encryption import KeyUnavailable, current_tenant_key, report_key
 from intake.models import IntakeSettings, KeyPurpose, Report, TenantKey
 from tenants.onboarding import primary_hostname
 from tenants.shared_memo import tenant_rows
-from tests.support.intake_api import FULL_REPORT
+from tests.support.intake_api import FULL_REPORT, with_proof
 
 
 def submit_report() -> Report:
     client = Client(HTTP_HOST=primary_hostname("sukabumi"))
     assert (
         client.post(
-            "/api/v1/intake/reports", json.dumps(FULL_REPORT), content_type="application/json"
+            "/api/v1/intake/reports",
+            json.dumps(with_proof(client, FULL_REPORT)),
+            content_type="application/json",
         ).status_code
         == 201
     )

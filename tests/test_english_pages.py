@@ -7,6 +7,8 @@ import re
 import pytest
 from django.test import Client
 
+from tests.support.pages import paid_form
+
 HOST = "sulteng.localhost"
 
 # For each page: (English text that must appear, the Indonesian original it replaces).
@@ -142,7 +144,7 @@ def test_english_works_on_another_tenant(sukabumi):
 
 def test_receipt_and_mailbox_read_in_english(sulteng):
     client = browser(language="en")
-    response = client.post("/lapor/", REPORT)
+    response = client.post("/lapor/", paid_form(client, "/lapor/", REPORT))
     assert response.status_code == 201
     text = visible_text(response)
     for english, indonesian in [

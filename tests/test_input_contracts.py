@@ -16,6 +16,7 @@ from casework.workflow import TRANSITIONS
 from intake.models import Report
 from tests.support.casework import TENANT, LetterCaseFactory, as_role
 from tests.support.clients import client_for, staff_client
+from tests.support.intake_api import with_proof
 
 REPORTS = "/api/v1/intake/reports"
 REPORT: dict[str, Any] = {
@@ -82,8 +83,10 @@ def test_every_documented_report_member_is_accepted_and_nothing_else(sukabumi):
         "notify_email": "siti@example.com",
         "consent_to_forward_identity": True,
     }
+    client = client_for(sukabumi)
+    everything = with_proof(client, everything)
     assert set(everything) == documented - {"evidence"}  # files come in multipart bodies
-    accepted = client_for(sukabumi).post(REPORTS, everything, content_type="application/json")
+    accepted = client.post(REPORTS, everything, content_type="application/json")
     assert accepted.status_code == 201, accepted.content
     assert accepted.json()["missing_elements"] == []
 

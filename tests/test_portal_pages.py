@@ -13,6 +13,7 @@ from intake.models import Attachment, Message, Report
 from tenants.accounts.models import User
 from tenants.onboarding import primary_hostname
 from tests.support.evidence import executable_named_jpg, jpeg_with_gps
+from tests.support.pages import paid_form
 
 FORM = {
     "category": "korupsi",
@@ -67,7 +68,11 @@ def test_checking_completeness_without_javascript_shows_what_is_missing(sulteng)
 
 
 def test_submitting_the_form_shows_the_receipt_once(sulteng):
-    response = browser().post("/lapor/", FORM | {"evidence": SimpleUploadedFile("foto.jpg", jpeg_with_gps())})
+    reporter = browser()
+    form = paid_form(
+        reporter, "/lapor/", FORM | {"evidence": SimpleUploadedFile("foto.jpg", jpeg_with_gps())}
+    )
+    response = reporter.post("/lapor/", form)
     assert response.status_code == 201
     html = response.content.decode()
     receipt = receipt_on(html)
@@ -114,7 +119,7 @@ def test_the_honeypot_turns_bots_away(sulteng):
 
 def test_follow_up_mailbox_reply_and_logout(sulteng):
     reporter = browser()
-    receipt = receipt_on(reporter.post("/lapor/", FORM).content.decode())
+    receipt = receipt_on(reporter.post("/lapor/", paid_form(reporter, "/lapor/", FORM)).content.decode())
     with schema_context("sulteng"):
         case_message_reporter(
             case=Case.objects.get(report=Report.objects.get()),
@@ -151,6 +156,8 @@ def test_follow_up_mailbox_reply_and_logout(sulteng):
 
 
 def test_a_receipt_from_another_tenant_does_not_open_this_mailbox(sulteng, sukabumi):
-    receipt = receipt_on(browser("sukabumi").post("/lapor/", FORM | {"category": "pungli"}).content.decode())
+    reporter = browser("sukabumi")
+    sent = paid_form(reporter, "/lapor/", FORM | {"category": "pungli"})
+    receipt = receipt_on(reporter.post("/lapor/", sent).content.decode())
     refused = browser("sulteng").post("/pantau/", {"receipt": receipt})
     assert refused.status_code == 400

@@ -16,6 +16,7 @@ from intake.services.reports import report_submit
 from tenants.audit.models import AuditEntry
 from tenants.db import connection
 from tenants.onboarding import primary_hostname
+from tests.support.intake_api import with_proof
 
 REPORT = {
     "category": "pungli",
@@ -67,8 +68,9 @@ def test_the_arrival_is_seen_with_its_text_once_prepared(sukabumi):
 
 def test_a_report_submitted_through_the_api_is_seen_arriving(sukabumi):
     client = Client(HTTP_HOST=primary_hostname("sukabumi"))
+    body = json.dumps(with_proof(client, REPORT))
     with CaptureQueriesContext(connection) as captured:
-        response = client.post("/api/v1/intake/reports", json.dumps(REPORT), content_type="application/json")
+        response = client.post("/api/v1/intake/reports", body, content_type="application/json")
 
     assert response.status_code == 201, response.content
     assert_one_arrival_statement(captured)

@@ -52,6 +52,9 @@ def test_a_reporter_on_a_phone_reports_returns_and_answers(portal_server, django
             page.get_attribute('#completeness li[data-element="how_much"]', "class") or ""
         )
         page.set_input_files("#field-evidence", str(photo))
+        # The form's proof of work is solved in the page while the reporter writes.
+        page.wait_for_selector("#report-form[data-solved-ms]", state="attached")
+        assert page.input_value('#report-form input[name="proof"]')
         shot(page, "2-form")
         page.get_by_role("button", name="Kirim laporan").click()
 

@@ -17,7 +17,7 @@ from intake.models import Report
 from tenants.onboarding import primary_hostname
 from tenants.schema_template import _libpq_environment, pg_dump_binary
 from tests.support.evidence import jpeg_with_gps
-from tests.support.intake_api import FULL_REPORT
+from tests.support.intake_api import FULL_REPORT, with_proof
 from tests.support.sentry import CapturingTransport
 from wbs import observability
 
@@ -98,7 +98,10 @@ def test_a_full_reporter_session_leaves_no_trace_of_the_reporter(committed, ever
     submitted = client.post(
         "/api/v1/intake/reports",
         {
-            **{k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in FULL_REPORT.items()},
+            **{
+                k: json.dumps(v) if isinstance(v, dict | list) else v
+                for k, v in with_proof(client, FULL_REPORT).items()
+            },
             "evidence": [SimpleUploadedFile("IMG_0001.jpg", jpeg_with_gps())],
         },
     )
@@ -145,7 +148,7 @@ def test_nothing_records_the_time_of_day_a_reporter_acted(sulteng):
     client = Client(HTTP_HOST=primary_hostname("sulteng"))
     receipt = client.post(
         "/api/v1/intake/reports",
-        json.dumps(FULL_REPORT | {"category": "korupsi"}),
+        json.dumps(with_proof(client, FULL_REPORT | {"category": "korupsi"})),
         content_type="application/json",
     ).json()["receipt"]
     token = client.post(

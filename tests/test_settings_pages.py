@@ -56,7 +56,6 @@ LIMITS = {
     "max_file_mb": "5",
     "max_report_mb": "20",
     "max_files_per_report": "1",
-    "submissions_per_10_minutes": "30",
     "receipt_failures_per_10_minutes": "20",
     "years_after_closure": "25",
 }
@@ -394,7 +393,7 @@ def test_limits_and_retention_are_saved_and_enforced_by_intake(admin):
         assert limits.max_report_bytes == 20 * 1024 * 1024
         assert limits.max_files_per_report == 1
         assert limits.keep_original_evidence is True
-        assert (limits.submissions_per_10_minutes, limits.receipt_failures_per_10_minutes) == (30, 20)
+        assert limits.receipt_failures_per_10_minutes == 20
         assert RetentionPolicy.current().years_after_closure == 25
     with pytest.raises(InvalidInput) as refused:
         new_case(files=[("a.jpg", jpeg_with_gps()), ("b.jpg", jpeg_with_gps())])
@@ -416,7 +415,7 @@ def test_limits_and_retention_are_saved_and_enforced_by_intake(admin):
         {"max_file_mb": "0"},
         {"max_file_mb": "30"},  # more than the 20 MB per report
         {"max_files_per_report": "many"},
-        {"submissions_per_10_minutes": "-5"},
+        {"receipt_failures_per_10_minutes": "-5"},
     ],
 )
 def test_invalid_limits_are_refused(admin, changes):

@@ -128,7 +128,7 @@ def test_reports_alternating_between_tenants_land_in_their_own_schema(sulteng, s
     """A report's arrival runs as a prepared statement, planned once per connection and
     reused for every tenant: each submission must still land in its own tenant's tables."""
     from intake.models import Report
-    from tests.support.intake_api import FULL_REPORT
+    from tests.support.intake_api import FULL_REPORT, with_proof
 
     def reports_of(schema: str) -> int:
         with schema_context(schema):
@@ -137,9 +137,10 @@ def test_reports_alternating_between_tenants_land_in_their_own_schema(sulteng, s
     before = {"sulteng": reports_of("sulteng"), "sukabumi": reports_of("sukabumi")}
     for round_number in range(6):  # past psycopg's threshold, so the statement is prepared
         for tenant in (sulteng, sukabumi):
-            response = client_for(tenant).post(
+            client = client_for(tenant)
+            response = client.post(
                 "/api/v1/intake/reports",
-                FULL_REPORT | {"what": f"{tenant.schema_name} {round_number}"},
+                with_proof(client, FULL_REPORT | {"what": f"{tenant.schema_name} {round_number}"}),
                 content_type="application/json",
             )
             assert response.status_code == 201, response.content

@@ -37,6 +37,7 @@ from casework.access import NO_SUCH_EXCLUSION, case_for, exclusion_for, exclusio
 from casework.models import Case, CaseEvent, CaseState, Exclusion, InternalNote, Team
 from casework.selectors.queue import CaseQueueQuery, filtered_cases, handler_choices, queue_page_cases
 from casework.services.cases import case_add_note, case_assign, case_exclude, exclusion_lift, note_text
+from casework.services.junk import cases_close_as_junk
 from casework.services.messages import case_message_reporter
 from casework.services.transitions import case_transition
 from casework.staff_input import (
@@ -44,6 +45,7 @@ from casework.staff_input import (
     CaseExcludeInput,
     CaseMessageInput,
     CaseNoteInput,
+    CasesCloseAsJunkInput,
     CaseTransitionInput,
     ExclusionLiftInput,
 )
@@ -346,6 +348,26 @@ class CaseTransitionView(CaseAPIView):
         # The step's result, even when it took the case out of this person's view (a step out
         # of intake): they may see what they just did, and nothing of the case after it.
         return Response(case_detail(case, request.user, language=self.language()))
+
+
+class CasesCloseAsJunkView(CaseAPIView):
+    """Junk that scripts sent, closed in one step: every chosen case or none (400 naming
+    the cases it cannot take: unknown to the caller, or no longer in intake)."""
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Close cases still in intake as junk",
+        request=CasesCloseAsJunkInput,
+        responses={
+            200: inline_serializer(
+                "ClosedAsJunk", {"closed": serializers.ListField(child=serializers.IntegerField())}
+            ),
+            **ERRORS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        closed = cases_close_as_junk(actor=request.user, case_ids=self.body(CasesCloseAsJunkInput)["cases"])
+        return Response({"closed": [case.pk for case in closed]})
 
 
 ASSIGNEE_OPTIONS = inline_serializer(

@@ -8,9 +8,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from casework.access import can
 from casework.models import Case, CaseState
@@ -18,6 +21,7 @@ from casework.pages.common import download, needs, page_language
 from casework.selectors import queue as selectors
 from casework.selectors.workload import workload
 from casework.services.exports import case_list_csv
+from casework.services.junk import JUNK_STATES, cases_close_as_junk
 from tenants.accounts.staff_sessions import render_staff_page
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
@@ -44,6 +48,8 @@ def _queue_context(
         "today": tenant_today(),
         "language": page_language(),
         "may_export": can(request.user, "export_case_list"),
+        "may_close_junk": can(request.user, "close_as_junk"),
+        "junk_states": JUNK_STATES,
     }
 
 
@@ -71,6 +77,24 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 @needs("view_cases")
 def workload_view(request: HttpRequest) -> HttpResponse:
     return render_staff_page(request, "casework/workload.html", {"workload": workload(request.user)})
+
+
+@require_POST
+@needs("close_as_junk")
+def close_as_junk(request: HttpRequest) -> HttpResponse:
+    """The rows ticked in the queue, closed as junk in one step (casework.services.junk)."""
+    try:
+        closed = cases_close_as_junk(actor=request.user, case_ids=request.POST.getlist("case"))
+    except InvalidInput as refused:
+        context = _queue_context(
+            request,
+            selectors.QueueFilters(),
+            selectors.filtered_cases(request.user, selectors.QueueFilters()),
+        )
+        context["junk_problems"] = refused.errors
+        return render_staff_page(request, "casework/queue.html", context, status=400)
+    messages.success(request, _("%(count)d kasus ditutup sebagai kiriman sampah.") % {"count": len(closed)})
+    return redirect("staff-queue")
 
 
 # --- Exports --------------------------------------------------------------------

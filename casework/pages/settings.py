@@ -230,7 +230,6 @@ def limits_save(request: HttpRequest) -> HttpResponse:
             max_report_mb=post.get("max_report_mb", ""),
             max_files_per_report=post.get("max_files_per_report", ""),
             keep_original_evidence=bool(post.get("keep_original_evidence")),
-            submissions_per_10_minutes=post.get("submissions_per_10_minutes", ""),
             receipt_failures_per_10_minutes=post.get("receipt_failures_per_10_minutes", ""),
         )
     except InvalidInput as invalid:

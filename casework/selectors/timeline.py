@@ -18,6 +18,7 @@ EVENT_LABELS: dict[str, Any] = {
     "identity_requested": _("Identitas pelapor diminta"),
     "identity_approved": _("Permintaan identitas disetujui"),
     "identity_refused": _("Permintaan identitas ditolak"),
+    "closed_as_junk": _("Ditutup sebagai kiriman sampah"),
     **{name: step.label for name, step in TRANSITIONS.items()},
 }
 

@@ -1,5 +1,5 @@
 """The tenant's intake limits: file sizes and counts, keeping original evidence, and the
-abuse counters' thresholds. Administrators edit them on the settings page."""
+count of wrong receipts past which receipt checks need a proof of work (intake.receipt_flood). Administrators edit them on the settings page."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ class IntakeLimits:
     max_report_mb: int
     max_files_per_report: int
     keep_original_evidence: bool
-    submissions_per_10_minutes: int
     receipt_failures_per_10_minutes: int
 
 
@@ -34,8 +33,12 @@ _RANGES = (
     ("max_file_mb", 1, 100, gettext_lazy("Ukuran berkas maksimum (MB)")),
     ("max_report_mb", 1, 500, gettext_lazy("Ukuran total per laporan (MB)")),
     ("max_files_per_report", 1, 50, gettext_lazy("Jumlah berkas per laporan")),
-    ("submissions_per_10_minutes", 1, 100000, gettext_lazy("Laporan per 10 menit")),
-    ("receipt_failures_per_10_minutes", 1, 100000, gettext_lazy("Kode tanda terima salah per 10 menit")),
+    (
+        "receipt_failures_per_10_minutes",
+        1,
+        100000,
+        gettext_lazy("Kode tanda terima salah per 10 menit sebelum pemeriksaan meminta bukti kerja"),
+    ),
 )
 
 
@@ -45,7 +48,6 @@ def clean_intake_limits(
     max_report_mb: Any,
     max_files_per_report: Any,
     keep_original_evidence: bool,
-    submissions_per_10_minutes: Any,
     receipt_failures_per_10_minutes: Any,
 ) -> IntakeLimits:
     """The limits checked, or InvalidInput naming every field that is wrong."""
@@ -53,7 +55,6 @@ def clean_intake_limits(
         "max_file_mb": max_file_mb,
         "max_report_mb": max_report_mb,
         "max_files_per_report": max_files_per_report,
-        "submissions_per_10_minutes": submissions_per_10_minutes,
         "receipt_failures_per_10_minutes": receipt_failures_per_10_minutes,
     }
     errors: dict[str, str] = {}
@@ -77,7 +78,6 @@ def intake_limits_update(*, actor: Any, limits: IntakeLimits) -> IntakeSettings:
         row.max_report_bytes = limits.max_report_mb * MEGABYTE
         row.max_files_per_report = limits.max_files_per_report
         row.keep_original_evidence = limits.keep_original_evidence
-        row.submissions_per_10_minutes = limits.submissions_per_10_minutes
         row.receipt_failures_per_10_minutes = limits.receipt_failures_per_10_minutes
         row.save()
         audit_record(action="settings_limits", actor=actor, **limits.__dict__)

@@ -18,7 +18,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from intake import abuse
 from intake.case_handling import case_handling
 from intake.encryption import KeyUnavailable, ReportKey, report_key
 from intake.evidence_storage import prepare_evidence, record_files, remove_files, store_files, stored_names
@@ -31,6 +30,8 @@ from intake.models import (
     ReporterSession,
     Uploader,
 )
+from intake.proof_of_work import SenderProof, proof_spend
+from intake.receipt_flood import under_receipt_flood, wrong_receipt_counted
 from intake.receipts import receipt_hash
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
@@ -51,13 +52,18 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def mailbox_open(*, receipt: str) -> tuple[str, Report]:
-    """Check a receipt and open a session; returns (token, report)."""
-    abuse.check_limit("receipt-failures", IntakeSettings.limits().receipt_failures_per_10_minutes)
+def mailbox_open(*, receipt: str, proof: SenderProof | None = None) -> tuple[str, Report]:
+    """Check a receipt and open a session; returns (token, report).
+
+    The check is one keyed hash and one unique-index lookup. While the tenant is under a
+    flood of wrong receipts (intake.receipt_flood) it needs a proof of work first, which
+    the portal's form always carries: the flood costs its sender, never the reporters."""
+    if under_receipt_flood(IntakeSettings.limits().receipt_failures_per_10_minutes):
+        proof_spend(proof)
     hashed = receipt_hash(receipt or "")
     report = Report.objects.filter(receipt_hash=hashed).first() if hashed else None
     if report is None:
-        abuse.record("receipt-failures")
+        wrong_receipt_counted()
         raise ReceiptRejected()
     token = secrets.token_urlsafe(32)
     with transaction.atomic():

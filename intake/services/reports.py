@@ -22,7 +22,6 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from intake import abuse
 from intake.case_handling import case_handling
 from intake.encryption import ReportKey, new_report_key, wrap_report_key
 from intake.evidence_storage import (
@@ -78,15 +77,14 @@ def report_prepare(
     received_on: date | None = None,
 ) -> PreparedReport:
     """Check the files and the limits, seal the report and store its files; writes no row.
-    Raises InvalidInput or TooManyAttempts."""
+    Raises InvalidInput. (What an anonymous sender pays for a web report is checked where
+    the request arrives: intake.proof_of_work, from the portal form and the API.)"""
     limits = IntakeSettings.limits()
     today = tenant_today()
     if received_on is not None and received_on > today:
         raise InvalidInput(
             {"received_on": "Tanggal diterima tidak boleh di masa depan. / Cannot be in the future."}
         )
-    if channel == Channel.WEB:
-        abuse.admit("submissions", limits.submissions_per_10_minutes)
     prepared_files = prepare_evidence(files, limits=limits)
     receipt = new_receipt()
     hashed = receipt_hash(receipt)
@@ -134,7 +132,7 @@ def report_submit(
     received_on: date | None = None,
     staff_user: Any = None,
 ) -> SubmittedReport:
-    """Store a report and return its receipt. Raises InvalidInput or TooManyAttempts."""
+    """Store a report and return its receipt. Raises InvalidInput."""
     prepared = report_prepare(draft=draft, files=files, channel=channel, received_on=received_on)
     try:
         return report_store(prepared, recorded_by=staff_user)

@@ -216,6 +216,16 @@ MEDIA_ROOT = Path(env.str("WBS_MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"  # MEDIA_ROOT/<schema>/
 
+# --- What an anonymous sender pays (intake/proof_of_work.py) ---------------------
+# Proof of work: the sender tries about max_number / 2 SHA-256 hashes; verifying is one.
+# Production's figure takes a mid-range phone about a second (measured: see the module).
+# Tests use a small one: checking a token costs the same whatever the figure.
+WBS_PROOF_OF_WORK_MAX_NUMBER = env.int(
+    "WBS_PROOF_OF_WORK_MAX_NUMBER", default=500 if PROFILE == "test" else 50_000
+)
+# A portal form sent without JavaScript counts once this long after it was served.
+WBS_FORM_TOKEN_WAIT_SECONDS = env.int("WBS_FORM_TOKEN_WAIT_SECONDS", default=0 if PROFILE == "test" else 10)
+
 # --- File storage, always under the current tenant's prefix ------------------
 WBS_STORAGE = env.str("WBS_STORAGE", default="filesystem")
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="wbs-evidence")

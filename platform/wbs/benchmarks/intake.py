@@ -2,7 +2,15 @@
 
 One run, one throwaway database on the same PostgreSQL server (named after the
 configured one plus _bench_intake; dropped at the end, also on failure) with one
-onboarded tenant whose submission limit is raised so that no 429 can occur.
+onboarded tenant.
+
+- Proof of work: every report carries its own solved challenge (intake.proof_of_work),
+  as reporters' clients send them. The challenges are made and solved by this process
+  before each round (not timed) with the tenant's key, at a difficulty of
+  BENCH_PROOF_MAX_NUMBER, which the server runs with too: the server's cost of a proof
+  (one SHA-256, one HMAC, one Redis SET NX) is the same at any difficulty, and solving
+  ~10,000 at the production one would take the client minutes. The ceiling's body
+  carries a proof too (not checked), so all scenarios send the same bytes.
 
 - Server: gunicorn with our production configuration (infra/gunicorn.conf.py:
   gthread, WEB_CONCURRENCY processes x GUNICORN_THREADS threads, no access log) on
@@ -50,6 +58,7 @@ onboarded tenant whose submission limit is raised so that no 429 can occur.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import io
 import itertools
@@ -72,12 +81,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from altcha import solve_challenge_v1
 from django.conf import settings
 from django.db import connections
+from django.test import override_settings
 from django_tenants.utils import schema_context
 from PIL import Image
 
 from intake.models import Category, IntakeSettings
+from intake.proof_of_work import challenge_new
 from tenants.db import connection
 from tenants.onboarding import primary_hostname
 from tenants.routing import directory
@@ -99,6 +111,7 @@ P99_TARGET_MS = 150.0
 TARGET_CONCURRENCY = 16
 THROUGHPUT_TARGET = 0.5
 NO_LIMIT = 2**31 - 1  # the largest PositiveIntegerField
+BENCH_PROOF_MAX_NUMBER = 1000
 
 
 # --- The throwaway database and tenant ----------------------------------------------
@@ -136,14 +149,10 @@ def use_bench_database() -> Callable[[], None]:
 
 
 def prepare_tenant() -> str:
-    """Onboard the bench tenant, lift its submission limit, add the ceiling's table.
-    Returns a category code of that tenant."""
+    """Onboard the bench tenant, add the ceiling's table. Returns a category code of that tenant."""
     quietly(lambda: tenant_onboard(application(BENCH_TENANT)))()
     with schema_context(BENCH_TENANT):
-        IntakeSettings.objects.update_or_create(
-            pk=1,
-            defaults={"submissions_per_10_minutes": NO_LIMIT, "receipt_failures_per_10_minutes": NO_LIMIT},
-        )
+        IntakeSettings.objects.update_or_create(pk=1, defaults={"receipt_failures_per_10_minutes": NO_LIMIT})
         with connection.cursor() as cursor:
             cursor.execute("CREATE TABLE IF NOT EXISTS bench_bare (id bigserial PRIMARY KEY, body text)")
         codes = list(Category.objects.filter(is_active=True).values_list("code", flat=True))
@@ -219,12 +228,42 @@ class Scenario:
     key: str
     measure: str
     path: str
-    body: bytes
+    body: Callable[[str], bytes]  # the request body carrying a proof of work
     content_type: str
 
 
+def json_with_proof(report: dict[str, Any]) -> Callable[[str], bytes]:
+    return lambda proof: json.dumps(report | {"proof": proof}).encode()
+
+
+def multipart_with_proof(body: bytes, content_type: str) -> Callable[[str], bytes]:
+    """The multipart body with a first part carrying the proof (the photo is not copied per proof)."""
+    boundary = content_type.split("boundary=", 1)[1]
+    return lambda proof: (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="proof"\r\n\r\n{proof}\r\n'.encode() + body
+    )
+
+
+def solved_proofs(count: int) -> list[str]:
+    """``count`` challenges of the bench tenant, solved (what each reporter's client sends)."""
+    proofs = []
+    with schema_context(BENCH_TENANT), override_settings(WBS_PROOF_OF_WORK_MAX_NUMBER=BENCH_PROOF_MAX_NUMBER):
+        for _ in range(count):
+            challenge = challenge_new()
+            solution = solve_challenge_v1(
+                challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
+            )
+            assert solution is not None
+            fields = {name: challenge[name] for name in ("algorithm", "challenge", "salt", "signature")}
+            proofs.append(
+                base64.b64encode(json.dumps(fields | {"number": solution.number}).encode()).decode()
+            )
+    connection.set_schema_to_public()
+    return proofs
+
+
 def scenarios(category: str, photo: bytes) -> list[Scenario]:
-    anonymous = json.dumps(anonymous_report(category)).encode()
+    anonymous = json_with_proof(anonymous_report(category))
     form, form_type = multipart_body(
         anonymous_report(category), [("evidence", "IMG_20260214_093012.jpg", "image/jpeg", photo)]
     )
@@ -240,14 +279,14 @@ def scenarios(category: str, photo: bytes) -> list[Scenario]:
             "json_confidential",
             f"JSON report, confidential: identity and notify e-mail (POST {REPORTS_PATH})",
             REPORTS_PATH,
-            json.dumps(confidential_report(category)).encode(),
+            json_with_proof(confidential_report(category)),
             "application/json",
         ),
         Scenario(
             MULTIPART,
             f"multipart report with a {len(photo) / 1e6:.2f} MB JPEG (POST {REPORTS_PATH})",
             REPORTS_PATH,
-            form,
+            multipart_with_proof(form, form_type),
             form_type,
         ),
         Scenario(
@@ -299,6 +338,9 @@ class GunicornServer:
             WBS_STORAGE="filesystem",
             WBS_MEDIA_ROOT=str(self.media_root),
             SENTRY_DSN="",
+            # The proofs this process solves are signed with the key both derive from these.
+            SECRET_KEY=settings.SECRET_KEY,
+            WBS_PROOF_OF_WORK_MAX_NUMBER=str(BENCH_PROOF_MAX_NUMBER),
         )
         self.process: subprocess.Popen[bytes] | None = None
         self.worker_pids: set[int] = set()
@@ -412,7 +454,9 @@ class Sample:
 def drive(
     *, port: int, host: str, scenario: Scenario, count: int, concurrency: int, seconds: float, into: Sample
 ) -> None:
-    """``concurrency`` reporters with a keep-alive connection each send ``count`` requests in all."""
+    """``concurrency`` reporters with a keep-alive connection each send ``count`` requests in all,
+    each with a proof of work of its own (solved before the clock starts)."""
+    proofs = solved_proofs(count)
     tickets = itertools.count()
     lock = threading.Lock()
     clock: dict[str, float] = {}
@@ -445,9 +489,10 @@ def drive(
                     into.stopped_by_time_cap = True
                     break
                 sent += 1
+                body = scenario.body(proofs[ticket])
                 began = time.perf_counter()
                 try:
-                    client.request("POST", scenario.path, body=scenario.body, headers=headers)
+                    client.request("POST", scenario.path, body=body, headers=headers)
                     response = client.getresponse()
                     answer = response.read()
                 except (OSError, http.client.HTTPException) as failure:
