@@ -17,7 +17,9 @@ from django_tenants.utils import schema_context
 
 from intake.encryption import report_key
 from intake.models import Message, MessageAuthor, Report, ReporterSession
+from intake.services import reporter_traces
 from tenants.accounts.models import StaffRole, User
+from tenants.audit.held_entries import forget_tenant, tenants_with_held_entries
 from tenants.db import current_tenant
 from tenants.models import Tenant, TenantStatus
 
@@ -81,6 +83,27 @@ def send_staff_digest() -> int:
             recipient_list=recipients,
         )
     return len(new_reports) + len(new_replies)
+
+
+@shared_task
+def settle_reporter_traces_due() -> int:
+    """Runs every 15 minutes (beat): queues the batch of each tenant holding entries of a
+    reporter's actions (a Redis set names them: no loop over every tenant)."""
+    held = tenants_with_held_entries()
+    live = set(Tenant.objects.filter(schema_name__in=held).values_list("schema_name", flat=True))
+    for schema_name in held:
+        if schema_name not in live:  # the tenant is gone
+            forget_tenant(schema_name)
+            continue
+        with schema_context(schema_name):
+            settle_reporter_traces.delay()
+    return len(live)
+
+
+@shared_task
+def settle_reporter_traces() -> int:
+    """This tenant's finished days: reporters' files rewritten, held entries appended."""
+    return reporter_traces.settle_reporter_traces()
 
 
 @shared_task

@@ -32,6 +32,7 @@ from intake.models import (
     Uploader,
 )
 from intake.receipts import receipt_hash
+from tenants.audit.held_entries import audit_hold
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
 from tenants.task_queue import enqueue_on_commit
@@ -198,6 +199,11 @@ def mailbox_reply(*, report: Report, body: str, files: Sequence[UploadedFile] = 
                 created_on=tenant_today(),
             )
             record_files(report_id=report.pk, stored=stored, uploaded_by=Uploader.REPORTER, message=message)
+            audit_hold(
+                action="reporter_reply",
+                case_id=case_handling().case_id_for_report(report.pk),
+                evidence_files=len(stored),
+            )
     except BaseException:
         remove_files(stored_names(stored))
         raise
@@ -212,7 +218,13 @@ def mailbox_add_evidence(*, report: Report, files: Sequence[UploadedFile]) -> li
     stored = store_files(key=key, prepared=prepared)
     try:
         with transaction.atomic():
-            return record_files(report_id=report.pk, stored=stored, uploaded_by=Uploader.REPORTER)
+            attachments = record_files(report_id=report.pk, stored=stored, uploaded_by=Uploader.REPORTER)
+            audit_hold(
+                action="reporter_evidence",
+                case_id=case_handling().case_id_for_report(report.pk),
+                evidence_files=len(stored),
+            )
+            return attachments
     except BaseException:
         remove_files(stored_names(stored))
         raise

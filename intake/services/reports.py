@@ -36,6 +36,8 @@ from intake.evidence_storage import (
 from intake.models import Channel, IntakeSettings, KeyPurpose, Report, Uploader
 from intake.receipts import new_receipt, receipt_hash
 from intake.report_input import ReportDraft
+from tenants.audit.held_entries import note_held_entries
+from tenants.audit.models import HeldAuditEntry
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
 from tenants.linked_insert import NewRow, PreconditionFailed, insert_linked
@@ -169,4 +171,6 @@ def _insert_wrapped(prepared: PreparedReport, recorded_by: Any) -> tuple[int, in
     insert_linked(
         [report_row, *case_rows], guard_sql=DATA_KEY_EXISTS, guard_params=[KeyPurpose.DATA, key_version]
     )
+    if any(row.model is HeldAuditEntry for row in case_rows):
+        transaction.on_commit(note_held_entries)
     return report_row.pk, case_rows[0].pk

@@ -1,0 +1,158 @@
+"""No trace orders a reporter's action within the day: the audit trail gets a reporter's
+actions only once their day is over, in a batch in random order, dated to the day; the
+files they send carry no time of day; the case references neither order nor count."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, time, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from casework.models import Case
+from intake.models import Attachment
+from intake.services.reporter_traces import settle_reporter_traces
+from intake.tasks import settle_reporter_traces_due
+from tenants.audit.held_entries import tenants_with_held_entries
+from tenants.audit.models import AuditEntry
+from tenants.audit.trail import audit_verify
+from tests.support.clients import staff_client
+from tests.support.evidence import pdf_with_author
+from tests.support.intake_api import FULL_REPORT, api, submit
+
+TENANT = "sukabumi"
+ZONE = ZoneInfo("Asia/Jakarta")
+SUPERVISOR = "inspektur@sukabumi.example"
+AUDITOR = "auditor@sukabumi.example"
+
+
+def send_report(**extra: object) -> str:
+    response = submit(api(TENANT), FULL_REPORT | extra)
+    assert response.status_code == 201, response.content
+    return response.json()["receipt"]
+
+
+def reply_as_reporter(receipt: str, body: str = "Tambahan keterangan.") -> None:
+    client = api(TENANT)
+    token = client.post(
+        "/api/v1/intake/session", {"receipt": receipt}, content_type="application/json"
+    ).json()["token"]
+    response = client.post(
+        "/api/v1/intake/messages",
+        json.dumps({"body": body}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 201, response.content
+
+
+def tomorrow_at(hour: int) -> datetime:
+    with schema_context(TENANT):
+        today = timezone.localdate(timezone=ZONE)
+    return datetime.combine(today + timedelta(days=1), time(hour), tzinfo=ZONE)
+
+
+def trail_actions(page: str) -> list[str]:
+    return [action for action in page.split("<code>")[1:] for action in [action.split("</code>")[0]]]
+
+
+def test_a_reporters_actions_reach_the_trail_only_after_their_day(sukabumi):
+    supervisor = staff_client(sukabumi, SUPERVISOR)
+    auditor = staff_client(sukabumi, AUDITOR)
+    receipt = send_report()
+    reply_as_reporter(receipt)
+    with schema_context(TENANT):
+        case = Case.objects.get(report__receipt_hash__isnull=False)
+    # A staff action later the same day: the reporter's actions must not show before it.
+    response = supervisor.post(f"/staff/kasus/{case.pk}/catatan/", {"body": "Cek loket 3."})
+    assert response.status_code == 302
+
+    today = trail_actions(auditor.get("/staff/audit/").content.decode())
+    assert "report_received" not in today and "reporter_reply" not in today
+    assert "note" in today
+
+    # Before the grace after midnight, nothing is appended yet.
+    with schema_context(TENANT):
+        assert settle_reporter_traces(tomorrow_at(0) + timedelta(minutes=10)) == 0
+        assert settle_reporter_traces(tomorrow_at(2)) == 2
+        assert settle_reporter_traces(tomorrow_at(2)) == 0  # once only
+        checked, problems = audit_verify()
+        assert problems == [] and checked == AuditEntry.objects.count()
+
+    newest_first = trail_actions(auditor.get("/staff/audit/").content.decode())
+    # Appended after every staff action of the day, dated midnight of the day.
+    assert set(newest_first[:2]) == {"report_received", "reporter_reply"}
+    assert newest_first.index("note") > 1
+    with schema_context(TENANT):
+        for entry in AuditEntry.objects.filter(action__in=["report_received", "reporter_reply"]):
+            local = entry.created_at.astimezone(ZONE)
+            assert (local.hour, local.minute, local.second) == (0, 0, 0)
+            assert local.date() == case.received_on and entry.case_id == case.pk
+    verified = StringIO()
+    call_command("audit", "verify", "--tenant", TENANT, stdout=verified)
+    assert "audit trail intact" in verified.getvalue()
+
+
+def test_a_days_reporter_entries_are_appended_in_random_order(sukabumi):
+    for _ in range(8):
+        send_report()
+    with schema_context(TENANT):
+        arrival_order = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+        settle_reporter_traces(tomorrow_at(3))
+        chain_order = list(
+            AuditEntry.objects.filter(action="report_received")
+            .order_by("id")
+            .values_list("case_id", flat=True)
+        )
+    assert sorted(chain_order) == sorted(arrival_order)
+    assert chain_order != arrival_order  # 1 in 40,320 to fail by chance
+
+
+def test_the_beat_visits_only_tenants_holding_entries(sukabumi, sulteng, django_capture_on_commit_callbacks):
+    assert tenants_with_held_entries() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        send_report()
+    assert tenants_with_held_entries() == [TENANT]
+    assert settle_reporter_traces_due() == 1  # sulteng, holding nothing, is not visited
+    # Today's entries are not due yet: the tenant stays in the set.
+    assert tenants_with_held_entries() == [TENANT]
+    with schema_context(TENANT):
+        settle_reporter_traces(tomorrow_at(2))
+    assert tenants_with_held_entries() == []
+
+
+def test_a_reporters_file_carries_the_day_only_on_disk(sukabumi, evidence_in_tmp):
+    response = api(TENANT).post(
+        "/api/v1/intake/reports",
+        {
+            **{
+                key: json.dumps(value) if isinstance(value, dict | list) else value
+                for key, value in FULL_REPORT.items()
+            },
+            "evidence": [_pdf_upload()],
+        },
+    )
+    assert response.status_code == 201, response.content
+    with schema_context(TENANT):
+        attachment = Attachment.objects.get()
+        path = evidence_in_tmp / TENANT / attachment.storage_name
+        received_on = attachment.uploaded_on
+    midnight = datetime.combine(received_on, time.min, tzinfo=ZONE).timestamp()
+    for stamped in (path, path.parent):
+        assert os.stat(stamped).st_mtime == midnight
+        assert os.stat(stamped).st_atime == midnight
+    content_before = path.read_bytes()
+    with schema_context(TENANT):
+        settle_reporter_traces(tomorrow_at(2))
+    # Rewritten by the batch (its inode change time is the batch's), still dated the day.
+    assert path.read_bytes() == content_before and os.stat(path).st_mtime == midnight
+
+
+def _pdf_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("kwitansi.pdf", pdf_with_author(), content_type="application/pdf")
