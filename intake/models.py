@@ -180,17 +180,6 @@ class Attachment(models.Model):
         return f"attachment {self.pk} of report {self.report_id}"
 
 
-class ReporterSession(models.Model):
-    """A short-lived mailbox session opened with a receipt; only the token's hash is kept."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sessions")
-    token_hash = models.CharField(max_length=64, unique=True)
-    expires_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"mailbox session for report {self.report_id}"
-
-
 class IntakeSettings(models.Model):
     """The tenant's intake limits and policies (one row)."""
 

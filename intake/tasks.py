@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from intake.encryption import report_key
-from intake.models import Message, MessageAuthor, Report, ReporterSession
+from intake.models import Message, MessageAuthor, Report
 from intake.services import reporter_traces
 from tenants.accounts.models import StaffRole, User
 from tenants.audit.held_entries import forget_tenant, tenants_with_held_entries
@@ -49,8 +49,6 @@ def send_staff_digests_due() -> int:
 @shared_task
 def send_staff_digest() -> int:
     """Tell this tenant's intake officers and supervisors how many reports and replies arrived."""
-    # Expired mailbox sessions say when a reporter last looked: gone within the hour.
-    ReporterSession.objects.filter(expires_at__lt=timezone.now()).delete()
     with transaction.atomic():
         new_reports = list(
             Report.objects.select_for_update().filter(staff_notified=False).values_list("pk", flat=True)

@@ -4,19 +4,23 @@ files they send carry no time of day; the case references neither order nor coun
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from datetime import datetime, time, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from casework.models import Case
 from intake.models import Attachment
+from intake.portal_views import MAILBOX_COOKIE
 from intake.services.reporter_traces import settle_reporter_traces
 from intake.tasks import settle_reporter_traces_due
 from tenants.audit.held_entries import tenants_with_held_entries
@@ -156,3 +160,40 @@ def test_a_reporters_file_carries_the_day_only_on_disk(sukabumi, evidence_in_tmp
 
 def _pdf_upload() -> SimpleUploadedFile:
     return SimpleUploadedFile("kwitansi.pdf", pdf_with_author(), content_type="application/pdf")
+
+
+def rows_holding(text: str, schema: str = TENANT) -> list[str]:
+    """The tenant's tables with a row whose text holds ``text``."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema])
+        tables = [name for (name,) in cursor.fetchall()]
+        found = []
+        for table in tables:
+            cursor.execute(
+                f'SELECT 1 FROM "{schema}"."{table}" AS row WHERE strpos(row::text, %s) > 0 LIMIT 1', [text]
+            )
+            if cursor.fetchone():
+                found.append(table)
+    return found
+
+
+def test_a_mailbox_session_leaves_no_row_and_ends_at_sign_out(sukabumi):
+    receipt = send_report()
+    reporter = api(TENANT)
+    opened = reporter.post("/pantau/", {"receipt": receipt})
+    assert opened.status_code == 302
+    token = opened.cookies[MAILBOX_COOKIE].value
+    token_hash = hashlib.sha256(token.encode()).hexdigest()
+    assert reporter.get("/pantau/kotak/").status_code == 200
+
+    # Nothing in the tenant's database says a session is open, or when it was last used.
+    assert rows_holding(token_hash) == []
+    with schema_context(TENANT):
+        key = f"mailbox-session:{token_hash}"
+        assert 0 < cache.ttl(key) <= 20 * 60  # Redis forgets it when it expires
+
+    reporter.post("/pantau/keluar/")
+    with schema_context(TENANT):
+        assert cache.get(key) is None
+    reporter.cookies[MAILBOX_COOKIE] = token  # the old cookie opens nothing any more
+    assert reporter.get("/pantau/kotak/").status_code == 401

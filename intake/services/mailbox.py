@@ -1,7 +1,7 @@
 """The reporter's follow-up mailbox, opened with the receipt.
 
 A receipt opens a short-lived session (20 minutes since the last action, then
-log in again); only the session token's hash is stored. What a reporter reads
+log in again), kept only in Redis under the token's hash, gone at expiry or sign-out. What a reporter reads
 is decrypted on the way out and never cached.
 """
 
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from intake import abuse
 from intake.case_handling import case_handling
@@ -28,7 +28,6 @@ from intake.models import (
     Message,
     MessageAuthor,
     Report,
-    ReporterSession,
     Uploader,
 )
 from intake.receipts import receipt_hash
@@ -52,8 +51,17 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _session_key(token: str) -> str:
+    # The tenant-prefixed cache (django-tenants' key function): a token opens nothing elsewhere.
+    return f"mailbox-session:{_token_hash(token)}"
+
+
 def mailbox_open(*, receipt: str) -> tuple[str, Report]:
-    """Check a receipt and open a session; returns (token, report)."""
+    """Check a receipt and open a session; returns (token, report).
+
+    The session lives only in Redis, expiring ``SESSION_LIFETIME`` after the last action:
+    no row is left to say when a reporter last looked. Without Redis the mailbox cannot
+    open (the request fails); submitting a report does not need a session."""
     abuse.check_limit("receipt-failures", IntakeSettings.limits().receipt_failures_per_10_minutes)
     hashed = receipt_hash(receipt or "")
     report = Report.objects.filter(receipt_hash=hashed).first() if hashed else None
@@ -61,11 +69,7 @@ def mailbox_open(*, receipt: str) -> tuple[str, Report]:
         abuse.record("receipt-failures")
         raise ReceiptRejected()
     token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        ReporterSession.objects.filter(expires_at__lt=timezone.now()).delete()
-        ReporterSession.objects.create(
-            report=report, token_hash=_token_hash(token), expires_at=timezone.now() + SESSION_LIFETIME
-        )
+    cache.set(_session_key(token), report.pk, timeout=int(SESSION_LIFETIME.total_seconds()))
     return token, report
 
 
@@ -73,16 +77,17 @@ def mailbox_report(token: str | None) -> Report | None:
     """The report a live session belongs to (extending the session), or None."""
     if not token:
         return None
-    session = ReporterSession.objects.select_related("report").filter(token_hash=_token_hash(token)).first()
-    if session is None or session.expires_at < timezone.now():
+    key = _session_key(token)
+    report_id = cache.get(key)
+    if report_id is None:
         return None
-    ReporterSession.objects.filter(pk=session.pk).update(expires_at=timezone.now() + SESSION_LIFETIME)
-    return session.report
+    cache.touch(key, timeout=int(SESSION_LIFETIME.total_seconds()))
+    return Report.objects.filter(pk=report_id).first()
 
 
 def mailbox_close(token: str | None) -> None:
     if token:
-        ReporterSession.objects.filter(token_hash=_token_hash(token)).delete()
+        cache.delete(_session_key(token))
 
 
 @dataclass
