@@ -4,7 +4,7 @@ endpoint, export and notification.
 ``visible_cases(user)`` is the only way to list cases for a person: it leaves
 out every case the person is excluded from (conflict of interest), so such a
 case is absent from lists, counts, search, exports and the API alike; fetching
-one by id goes through ``case_for(user, pk)``, which answers "not found" for
+one by its reference goes through ``case_for(user, reference)``, which answers "not found" for
 an excluded person exactly as for a case that does not exist.
 """
 
@@ -74,10 +74,12 @@ def listable_cases(user: Any) -> QuerySet[Case]:
     return Case.objects.none()
 
 
-def case_for(user: Any, pk: Any) -> Case:
-    """One visible case, or Http404 whether it is missing, excluded or out of the person's roles."""
+def case_for(user: Any, reference: str) -> Case:
+    """One visible case by its reference, or Http404 whether it is missing, excluded or out of
+    the person's roles."""
     try:
-        return visible_cases(user).select_related("report__category", "assignee", "team").get(pk=int(pk))
+        cases = visible_cases(user).select_related("report__category", "assignee", "team")
+        return cases.get(reference=reference)
     except (Case.DoesNotExist, TypeError, ValueError) as missing:
         raise Http404("Kasus tidak ditemukan. / No such case.") from missing
 

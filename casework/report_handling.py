@@ -61,7 +61,12 @@ class CaseworkReportHandling:
         arrival_day = datetime.combine(received_on, time.min, tzinfo=tenant_zone())
         case_row = NewRow(
             Case,
-            {"received_on": received_on, "updated_at": arrival_day, **deadlines.new_case_dues(received_on)},
+            {
+                "received_on": received_on,
+                "reference": report.values["reference"],
+                "updated_at": arrival_day,
+                **deadlines.new_case_dues(received_on),
+            },
             links={"report_id": report},
         )
         event = {

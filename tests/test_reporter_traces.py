@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from datetime import datetime, time, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -74,7 +75,7 @@ def test_a_reporters_actions_reach_the_trail_only_after_their_day(sukabumi):
     with schema_context(TENANT):
         case = Case.objects.get(report__receipt_hash__isnull=False)
     # A staff action later the same day: the reporter's actions must not show before it.
-    response = supervisor.post(f"/staff/kasus/{case.pk}/catatan/", {"body": "Cek loket 3."})
+    response = supervisor.post(f"/staff/kasus/{case.reference}/catatan/", {"body": "Cek loket 3."})
     assert response.status_code == 302
 
     today = trail_actions(auditor.get("/staff/audit/").content.decode())
@@ -197,3 +198,45 @@ def test_a_mailbox_session_leaves_no_row_and_ends_at_sign_out(sukabumi):
         assert cache.get(key) is None
     reporter.cookies[MAILBOX_COOKIE] = token  # the old cookie opens nothing any more
     assert reporter.get("/pantau/kotak/").status_code == 401
+
+
+def test_case_references_tell_neither_order_nor_count(sukabumi):
+    receipts = [send_report() for _ in range(6)]
+    supervisor = staff_client(sukabumi, SUPERVISOR)
+    with schema_context(TENANT):
+        cases = list(Case.objects.select_related("report").order_by("pk"))
+    references = [case.reference for case in cases]
+    year = cases[0].received_on.year
+    assert all(re.fullmatch(rf"WBS-{year}-[2-9A-HJKMNP-TV-Z]{{5}}", reference) for reference in references)
+    assert all(case.report.reference == case.reference for case in cases)
+    assert len(set(references)) == len(receipts)
+    # Not a count: no reference is a number, and arrival order is not their order.
+    assert not any(reference[-5:].isdigit() for reference in references)
+    assert sorted(references) != references  # 1 in 720 to fail by chance
+
+    # Staff reach a case by its reference; its row id opens nothing.
+    case = cases[0]
+    page = supervisor.get(f"/staff/kasus/{case.reference}/")
+    assert page.status_code == 200 and case.reference in page.content.decode()
+    assert supervisor.get(f"/staff/kasus/{case.pk}/").status_code == 404
+    assert supervisor.get(f"/api/v1/cases/{case.pk}").status_code == 404
+    listed = supervisor.get("/api/v1/cases?page_size=100").json()["results"]
+    assert {row["reference"] for row in listed} == set(references)
+    assert all("id" not in row for row in listed)
+    queue = supervisor.get("/staff/kasus/").content.decode()
+    assert (
+        f'href="/staff/kasus/{case.reference}/"' in queue and f'href="/staff/kasus/{case.pk}/"' not in queue
+    )
+    # Equal deadlines (the same day's arrivals) are listed by reference, not by arrival.
+    assert [row["reference"] for row in listed] == sorted(references)
+
+
+def test_a_reference_drawn_twice_is_drawn_again(sukabumi, monkeypatch):
+    send_report()
+    with schema_context(TENANT):
+        taken = Case.objects.get().reference
+    drawn = iter([taken, taken, "WBS-2026-ZZZZZ"])
+    monkeypatch.setattr("intake.services.reports.new_reference", lambda year: next(drawn))
+    send_report()
+    with schema_context(TENANT):
+        assert sorted(Case.objects.values_list("reference", flat=True)) == sorted([taken, "WBS-2026-ZZZZZ"])

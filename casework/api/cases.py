@@ -3,7 +3,7 @@
 Every endpoint reaches cases only through ``casework.access``: the list is the
 queue selector's (``casework.selectors.queue``: the staff pages' filters, read by the
 same ``CaseQueueQuery``, from ``listable_cases``) and each case is
-``case_for(user, pk)``, so a person excluded from a case (conflict of interest) gets
+``case_for(user, reference)``, so a person excluded from a case (conflict of interest) gets
 exactly the 404 of a case that does not exist. Roles that do not handle cases get 403
 on every endpoint, whatever the id; an action the person's roles do not allow on a
 case they can see is 403 with the roles it needs.
@@ -76,10 +76,10 @@ def team_data(team: Team | None) -> dict[str, Any] | None:
 
 
 class CaseSummarySerializer(serializers.Serializer):
-    """One case as the queue shows it: no report content."""
+    """One case as the queue shows it: no report content. The reference names it (its row id
+    would tell the order of arrival)."""
 
-    id = serializers.IntegerField()
-    reference = serializers.CharField(source="report.reference")
+    reference = serializers.CharField()
     state = serializers.ChoiceField(choices=CaseState.choices)
     state_label = serializers.CharField(source="get_state_display")
     outcome = serializers.CharField()
@@ -127,7 +127,7 @@ class NarrativeSerializer(serializers.Serializer):
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
-    """Documentation shape of GET /api/v1/cases/<id> (built by ``case_detail``)."""
+    """Documentation shape of GET /api/v1/cases/<reference> (built by ``case_detail``)."""
 
     identity_mode = serializers.CharField(
         help_text="whether the reporter gave an identity; never the identity"
@@ -144,7 +144,9 @@ class CaseDetailSerializer(CaseSummarySerializer):
 
 
 TAGS = ["cases"]
-CASE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="the case's id")
+CASE_ID = OpenApiParameter(
+    "reference", str, OpenApiParameter.PATH, description="the case's reference (WBS-2026-7KQ4M)"
+)
 ERROR_RESPONSE = inline_serializer(
     "CaseError", {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)}
 )
@@ -197,10 +199,10 @@ class CaseAPIView(TenantScopedAPIView):
         assert isinstance(user, User)  # IsVerifiedStaff let only a signed-in account through
         return user
 
-    def case(self, pk: Any) -> Case:
+    def case(self, reference: str) -> Case:
         """The case, through the choke point: 403 for roles that handle no cases, else 404 or the case."""
         require(self.request.user, "view_cases")
-        return case_for(self.request.user, pk)
+        return case_for(self.request.user, reference)
 
 
 # --- Cases: list and detail ---------------------------------------------------------------------
@@ -315,8 +317,8 @@ class CaseDetailView(CaseAPIView):
         summary="One case, with its narrative (never the reporter's identity)",
         responses={200: CaseDetailSerializer, **ERRORS},
     )
-    def get(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def get(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         return Response(case_detail(case, request.user, language=self.language()))
 
 
@@ -333,10 +335,10 @@ class CaseTransitionView(CaseAPIView):
         request=CaseTransitionInput,
         responses={200: CaseDetailSerializer, **ERRORS},
     )
-    def post(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def post(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         case = case_transition(case=case, actor=request.user, **self.body(CaseTransitionInput))
-        return Response(case_detail(self.case(case.pk), request.user, language=self.language()))
+        return Response(case_detail(self.case(case.report.reference), request.user, language=self.language()))
 
 
 ASSIGNEE_OPTIONS = inline_serializer(
@@ -353,8 +355,8 @@ class CaseAssignView(CaseAPIView):
         summary="Who the case can be given to",
         responses={200: ASSIGNEE_OPTIONS, **ERRORS},
     )
-    def get(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def get(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         require(request.user, "assign")
         return Response(
             {
@@ -370,8 +372,8 @@ class CaseAssignView(CaseAPIView):
         request=CaseAssignInput,
         responses={200: CaseSummarySerializer, **ERRORS},
     )
-    def post(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def post(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         require(request.user, "assign")
         given = self.body(CaseAssignInput)
         case = case_assign(
@@ -381,7 +383,7 @@ class CaseAssignView(CaseAPIView):
             team_id=given["team"],
             reason=given["reason"],
         )
-        case = self.case(case.pk)
+        case = self.case(case.report.reference)
         return Response(CaseSummarySerializer(case, context={"language": self.language()}).data)
 
 
@@ -397,8 +399,8 @@ class CaseMessagesView(CaseAPIView):
         summary="The conversation with the reporter",
         responses={200: inline_serializer("CaseMessage", MESSAGE_FIELDS, many=True), **ERRORS},
     )
-    def get(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def get(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         key = report_key(case.report)
         attachments = Attachment.objects.filter(report=case.report, message__isnull=False)
         names: dict[int, list[str]] = {}
@@ -428,8 +430,8 @@ class CaseMessagesView(CaseAPIView):
         request=CaseMessageInput,
         responses={201: inline_serializer("CaseMessageOut", MESSAGE_FIELDS), **ERRORS},
     )
-    def post(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def post(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         require(request.user, "message_reporter")
         body = self.body(CaseMessageInput)["body"]
         # The service records the timeline event and the audit entry with the message.
@@ -466,8 +468,8 @@ class CaseNotesView(CaseAPIView):
         summary="Internal notes (never shown to the reporter)",
         responses={200: inline_serializer("CaseNote", NOTE_FIELDS, many=True), **ERRORS},
     )
-    def get(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def get(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         report_key(case.report)  # 410 once the report was destroyed
         return Response(
             [
@@ -483,8 +485,8 @@ class CaseNotesView(CaseAPIView):
         request=CaseNoteInput,
         responses={201: inline_serializer("CaseNoteOut", NOTE_FIELDS), **ERRORS},
     )
-    def post(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def post(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         require(request.user, "write_note")
         note = case_add_note(case=case, actor=request.user, body=self.body(CaseNoteInput)["body"])
         return Response(note_data(note, case), status=status.HTTP_201_CREATED)
