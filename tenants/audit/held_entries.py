@@ -32,13 +32,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
 from tenants.audit.models import AuditEntry, HeldAuditEntry
 from tenants.audit.trail import actor_label, audit_entry_values, lock_audit_chains
 from tenants.clock import tenant_now, tenant_today, tenant_zone
+from tenants.db import current_schema_name
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +74,10 @@ def audit_hold(*, action: str, actor: Any = None, case_id: int | None = None, **
 def note_held_entries() -> None:
     """Put the current tenant in the set the beat visits (after the held entry committed)."""
     try:
-        get_redis_connection("default").sadd(_held_tenants_key(), connection.schema_name)
+        get_redis_connection("default").sadd(_held_tenants_key(), current_schema_name())
     except RedisError:
         # The reporter's action stands; the entry waits for the tenant's next one.
-        logger.warning("audit: could not note held entries of tenant %s", connection.schema_name)
+        logger.warning("audit: could not note held entries of tenant %s", current_schema_name())
 
 
 def tenants_with_held_entries() -> list[str]:
@@ -105,11 +106,11 @@ def held_days_due(now: datetime | None = None) -> list[date]:
 
 def append_held_entries(now: datetime | None = None) -> int:
     """Append the held entries of every finished day to the chain; returns how many."""
-    forget_tenant(connection.schema_name)
+    forget_tenant(current_schema_name())
     appended = 0
     try:
         with transaction.atomic():
-            lock_audit_chains([connection.schema_name])
+            lock_audit_chains([current_schema_name()])
             due = list(HeldAuditEntry.objects.filter(day__lt=days_due(now)).order_by("day"))
             by_day: dict[date, list[HeldAuditEntry]] = {}
             for held in due:
