@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import time
 import uuid
@@ -23,7 +24,7 @@ from casework.models import Case, CaseEvent, CaseState, IdentityRequest, Interna
 from casework.services.identity import identity_decide
 from intake.encryption import ReportKey, current_tenant_key, seal
 from intake.models import Attachment, Category, KeyPurpose, Message, Report
-from intake.references import new_reference
+from intake.references import SYMBOLS
 from tenants.accounts.models import StaffRole, User
 from tenants.audit.models import AuditEntry
 from tenants.clock import tenant_today
@@ -608,6 +609,10 @@ def test_recording_refuses_a_future_date_and_stores_nothing(sukabumi):
 # --- A fixed number of queries --------------------------------------------------
 
 
+# Distinct references for bulk-made cases (random ones could meet in a thousand).
+BULK_REFERENCES = ("".join(symbols) for symbols in itertools.product(SYMBOLS, repeat=5))
+
+
 def bulk_cases(count: int) -> list[int]:
     """Many reports and cases quickly: one report key, sealed narratives, one INSERT each."""
     with schema_context(TENANT):
@@ -627,7 +632,7 @@ def bulk_cases(count: int) -> list[int]:
                     category=category,
                     channel="letter",
                     received_on=today - timedelta(days=index % 300),
-                    reference=new_reference(today.year),
+                    reference=f"WBS-{today.year}-{next(BULK_REFERENCES)}",
                     receipt_hash=uuid.uuid4().hex + uuid.uuid4().hex,
                     key_version=version,
                     wrapped_key=seal(data_key, raw_key, context=f"report:{uid}"),

@@ -21,7 +21,7 @@ schema names (no time, no count) that a reporter's action adds its tenant to. A 
 takes its tenant out of the set before it looks and puts it back if anything is still
 held, so an entry that commits meanwhile is never left without its tenant in the set.
 If Redis cannot be reached when an entry is held, the action still succeeds; the tenant
-is added again by its next held entry, or by ``wbs audit append-held``.
+is added again by its next held entry.
 """
 
 from __future__ import annotations
