@@ -15,8 +15,8 @@ person holding several roles sees the union:
 
 An exclusion in force (conflict of interest) removes the case from its person
 whatever their roles: it is absent from lists, counts, search, exports, digests,
-reminders, the audit trail and the API alike, and fetching it by id
-(``case_for``) answers "not found" exactly as for a case that does not exist.
+reminders, the audit trail and the API alike, and fetching it by its
+reference (``case_for``) answers "not found" exactly as for a case that does not exist.
 
 No change may leave an open case with nobody able to act on it
 (``left_without_handler``, ``open_cases_nobody_can_handle``): exclusions,
@@ -164,18 +164,20 @@ def statistics_cases(user: Any) -> QuerySet[Case]:
     return known_cases(user)
 
 
-def case_for(user: Any, pk: Any) -> Case:
-    """One visible case, or Http404 whether it is missing, excluded or out of the person's roles."""
+def case_for(user: Any, reference: str) -> Case:
+    """One visible case by its reference, or Http404 whether it is missing, excluded or out of
+    the person's roles."""
     try:
-        return visible_cases(user).select_related("report__category", "assignee", "team").get(pk=int(pk))
+        cases = visible_cases(user).select_related("report__category", "assignee", "team")
+        return cases.get(reference=reference)
     except (Case.DoesNotExist, TypeError, ValueError) as missing:
-        raise Http404("Kasus tidak ditemukan. / No such case.") from missing
+        raise Http404(NOT_FOUND) from missing
 
 
-def overseen_case_for(user: Any, pk: Any) -> Case:
-    """One case an administrator or auditor oversees (retention), or Http404."""
+def overseen_case_for(user: Any, reference: str) -> Case:
+    """One case an administrator or auditor oversees (retention) by its reference, or Http404."""
     try:
-        return overseen_cases(user).select_related("report").get(pk=row_id(pk))
+        return overseen_cases(user).select_related("report").get(reference=reference)
     except (Case.DoesNotExist, TypeError, ValueError) as missing:
         raise Http404(NOT_FOUND) from missing
 

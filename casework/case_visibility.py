@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from casework.access import known_cases, open_cases_nobody_can_handle, visible_cases
+from casework.models import Case
 
 SHOWN_REFERENCES = 10
 
@@ -17,6 +18,9 @@ SHOWN_REFERENCES = 10
 class CaseworkCaseVisibility:
     def known_case_ids(self, reader: Any) -> QuerySet[Any]:
         return known_cases(reader).values("pk")
+
+    def case_references(self, case_ids: set[int]) -> dict[int, str]:
+        return dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
 
     def open_cases_left_without_handler(self, member_before: Any) -> list[str]:
         orphans = open_cases_nobody_can_handle(visible_cases(member_before)).order_by("pk")

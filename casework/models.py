@@ -114,14 +114,17 @@ class Case(models.Model):
     retain_until = models.DateField(null=True, blank=True)
     shredded_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The report's random reference, copied when the case opens (it never changes): lists
+    # break ties by it, not by id, which would order a day's arrivals (intake/references.py).
+    reference = models.CharField(max_length=20)
 
     class Meta:
         indexes = [
             models.Index(fields=["state", "next_due"], name="case_queue"),
             models.Index(fields=["assignee", "state"], name="case_assignee"),
-            # The queue's two orders (soonest or latest deadline first, ties by id, no deadline last).
-            models.Index(F("next_due").asc(nulls_last=True), "id", name="case_next_due"),
-            models.Index(F("next_due").desc(nulls_last=True), "id", name="case_latest_due"),
+            # The queue's two orders (soonest or latest deadline first, ties by reference, no deadline last).
+            models.Index(F("next_due").asc(nulls_last=True), "reference", name="case_next_due_reference"),
+            models.Index(F("next_due").desc(nulls_last=True), "reference", name="case_latest_due_reference"),
             models.Index(fields=["received_on"], name="case_received"),
         ]
 

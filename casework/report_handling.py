@@ -12,7 +12,9 @@ from casework import deadlines
 from casework.access import visible_cases
 from casework.models import Case, CaseEvent, CaseState
 from intake.case_handling import PromisedDays, ReporterStatus
-from tenants.audit.models import AuditEntry
+from intake.models import Channel
+from tenants.audit.held_entries import held_entry_values
+from tenants.audit.models import AuditEntry, HeldAuditEntry
 from tenants.audit.trail import audit_entry_values
 from tenants.clock import tenant_zone
 from tenants.linked_insert import NewRow
@@ -54,14 +56,19 @@ class CaseworkReportHandling:
     def rows_for_new_report(
         self, report: NewRow, *, received_on: date, channel: str, recorded_by: Any
     ) -> list[NewRow]:
-        """The case with its deadlines, the "received" event and the audit entry, for
-        ``insert_linked`` after the report's own row."""
+        """The case with its deadlines, the "received" event and the audit entry (held, when
+        the reporter sent it), for ``insert_linked`` after the report's own row."""
         # The hour a report arrived can point at its sender: what records the arrival
         # carries the day only (midnight in the tenant's zone), never the time.
         arrival_day = datetime.combine(received_on, time.min, tzinfo=tenant_zone())
         case_row = NewRow(
             Case,
-            {"received_on": received_on, "updated_at": arrival_day, **deadlines.new_case_dues(received_on)},
+            {
+                "received_on": received_on,
+                "reference": report.values["reference"],
+                "updated_at": arrival_day,
+                **deadlines.new_case_dues(received_on),
+            },
             links={"report_id": report},
         )
         event = {
@@ -71,15 +78,19 @@ class CaseworkReportHandling:
             "detail": channel,
             "created_at": arrival_day,
         }
-        entry = audit_entry_values(
-            action="report_received", actor=recorded_by, at=arrival_day, channel=channel
-        )
-        del entry["case_id"]  # the case row's id, linked below
-        return [
-            case_row,
-            NewRow(CaseEvent, event, links={"case_id": case_row}),
-            NewRow(AuditEntry, entry, links={"case_id": case_row}),
-        ]
+        if recorded_by is None and channel == Channel.WEB:
+            # The reporter's own action: held until the day is over, so that its place in
+            # the chain says nothing about the time (tenants.audit.held_entries).
+            held = held_entry_values(action="report_received", day=received_on, channel=channel)
+            del held["case_id"]  # the case row's id, linked below
+            audit_row = NewRow(HeldAuditEntry, held, links={"case_id": case_row})
+        else:
+            entry = audit_entry_values(
+                action="report_received", actor=recorded_by, at=arrival_day, channel=channel
+            )
+            del entry["case_id"]
+            audit_row = NewRow(AuditEntry, entry, links={"case_id": case_row})
+        return [case_row, NewRow(CaseEvent, event, links={"case_id": case_row}), audit_row]
 
     def status_for_reporter(self, report_id: int) -> ReporterStatus:
         case = Case.objects.only("state", "outcome", "sealed_outcome_summary", "forwarded_to_name").get(
@@ -96,6 +107,9 @@ class CaseworkReportHandling:
             else bytes(case.sealed_outcome_summary),
             forwarded_to=case.forwarded_to_name,
         )
+
+    def case_id_for_report(self, report_id: int) -> int:
+        return int(Case.objects.values_list("pk", flat=True).get(report_id=report_id))
 
     def promised_working_days(self) -> PromisedDays | None:
         policy = deadlines.current_policy()

@@ -28,7 +28,6 @@ from tenants.input_fields import GivenValue, ServiceText
 
 SEND_AN_OBJECT = "Kirim sebuah objek JSON. / Send a JSON object."
 UNKNOWN_CHOICE = "Pilihan tidak dikenal. / Unknown choice."
-CASE_ID_LIST = "Kirim daftar nomor id kasus. / Send a list of case ids."
 LARGEST_ID = 2**63 - 1  # a bigint primary key
 
 
@@ -118,17 +117,8 @@ class ExclusionLiftInput(StaffInput):
     reason = ServiceText(help_text="why the exclusion no longer applies (required)")
 
 
-@extend_schema_field({"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": LARGEST_ID}})
-class CaseIds(GivenValue, serializers.Field):
-    """Cases by id: a list of whole numbers (the service says which it cannot take)."""
-
-    def to_internal_value(self, data: Any) -> list[int]:
-        if data is None:
-            return []
-        if not isinstance(data, list):
-            raise serializers.ValidationError(CASE_ID_LIST)
-        return [number for number in map(chosen_id, data) if number is not None]
-
-
 class CasesCloseAsJunkInput(StaffInput):
-    cases = CaseIds(help_text="the ids of cases still in intake (received or verification), at most 500")
+    cases = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        help_text="the references of cases still in intake (received or verification), at most 500",
+    )

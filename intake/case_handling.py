@@ -8,6 +8,8 @@ platform installs at start-up (``wbs.apps``):
 - ``rows_for_new_report``: the rows a report's arrival writes with it, in the same
   statement (its case, the first timeline event, the audit entry);
 - ``status_for_reporter``: where a report stands, in words for the reporter;
+- ``case_id_for_report``: the case a report opened (what a reporter's later actions
+  are audited against);
 - ``promised_working_days``: the deadlines the portal promises;
 - ``reports_visible_to``: which reports' cases a staff member may see (the staff
   digest counts only those for its reader).
@@ -53,6 +55,8 @@ class CaseHandling(Protocol):
     ) -> list[NewRow]: ...
 
     def status_for_reporter(self, report_id: int) -> ReporterStatus: ...
+
+    def case_id_for_report(self, report_id: int) -> int: ...
 
     def promised_working_days(self) -> PromisedDays | None: ...
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 
 from intake.encryption import ReportKey
 from intake.evidence_files import CleanedFile, RejectedFile, inspect_and_clean
-from intake.models import Attachment, IntakeSettings, Message
+from intake.models import Attachment, IntakeSettings, Message, Uploader
+from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
+from tenants.storage import date_stored_file, rewrite_stored_file
 
 
 @dataclass
@@ -125,7 +127,7 @@ def record_files(
     *, report_id: int, stored: Sequence[StoredFile], uploaded_by: str, message: Message | None = None
 ) -> list[Attachment]:
     """The Attachment rows of stored files, in the caller's transaction."""
-    today = timezone.localdate()
+    today = tenant_today()
     return Attachment.objects.bulk_create(
         Attachment(
             report_id=report_id,
@@ -151,7 +153,21 @@ def _save_sealed(key: ReportKey, content: bytes, extension: str, written: list[s
     name = f"evidence/{uuid.uuid4().hex}{'-' + suffix if suffix else ''}.{extension}.sealed"
     stored = default_storage.save(name, ContentFile(key.seal("evidence-file", content)))
     written.append(stored)
+    # Its times say the day, not the moment (tenants.storage); the day's batch rewrites it.
+    date_stored_file(stored, tenant_today())
     return stored
+
+
+def rewrite_reporter_files(days: Sequence[date]) -> int:
+    """Rewrite the files reporters sent on these days (the held-entry batch runs this before
+    it appends their entries), so storage's own times are the batch's. Safe to repeat."""
+    rewritten = 0
+    for attachment in Attachment.objects.filter(uploaded_by=Uploader.REPORTER, uploaded_on__in=days):
+        for name in (attachment.storage_name, attachment.original_storage_name):
+            if name:
+                rewrite_stored_file(name, attachment.uploaded_on)
+                rewritten += 1
+    return rewritten
 
 
 def remove_files(names: Sequence[str]) -> None:

@@ -97,6 +97,9 @@ class Report(models.Model):
     )
     # A date, never a time: the hour a report was sent can point at its sender.
     received_on = models.DateField()
+    # Random, not a sequence: it tells neither the order of arrival nor how many exist
+    # (intake/references.py).
+    reference = models.CharField(max_length=20)
     receipt_hash = models.CharField(max_length=64)
     # Per-report key, wrapped by the tenant's data key of this version.
     key_version = models.PositiveIntegerField()
@@ -118,14 +121,13 @@ class Report(models.Model):
             )
         ]
         # Not unique=True on the field: that also builds a LIKE index, useless on a hash.
-        constraints = [models.UniqueConstraint(fields=["receipt_hash"], name="report_receipt_hash_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["receipt_hash"], name="report_receipt_hash_unique"),
+            models.UniqueConstraint(fields=["reference"], name="report_reference_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
-
-    @property
-    def reference(self) -> str:
-        return f"WBS-{self.received_on.year}-{self.pk:05d}"
 
     def present_elements(self) -> list[str]:
         return [name for index, name in enumerate(ELEMENTS) if self.completeness & (1 << index)]
@@ -178,17 +180,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"attachment {self.pk} of report {self.report_id}"
-
-
-class ReporterSession(models.Model):
-    """A short-lived mailbox session opened with a receipt; only the token's hash is kept."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sessions")
-    token_hash = models.CharField(max_length=64, unique=True)
-    expires_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"mailbox session for report {self.report_id}"
 
 
 class IntakeSettings(models.Model):

@@ -17,8 +17,10 @@ from django_tenants.utils import schema_context
 
 from intake.case_handling import case_handling
 from intake.encryption import report_key
-from intake.models import Message, MessageAuthor, Report, ReporterSession
+from intake.models import Message, MessageAuthor, Report
+from intake.services import reporter_traces
 from tenants.accounts.models import StaffRole, User
+from tenants.audit.held_entries import forget_tenant, tenants_with_held_entries
 from tenants.db import current_tenant
 from tenants.models import Tenant, TenantStatus
 
@@ -60,8 +62,6 @@ def _digest_mail(short_name: str, reports: int, replies: int) -> tuple[str, str]
 def send_staff_digest() -> int:
     """Tell this tenant's handlers how many reports and replies arrived on the cases each of
     them may see (need-to-know: nobody hears of a case hidden from them)."""
-    # Expired mailbox sessions say when a reporter last looked: gone within the hour.
-    ReporterSession.objects.filter(expires_at__lt=timezone.now()).delete()
     with transaction.atomic():
         new_reports = list(
             Report.objects.select_for_update().filter(staff_notified=False).values_list("pk", flat=True)
@@ -93,6 +93,27 @@ def send_staff_digest() -> int:
     if mails:
         send_mass_mail(mails)
     return len(new_reports) + len(new_replies)
+
+
+@shared_task
+def settle_reporter_traces_due() -> int:
+    """Runs every 15 minutes (beat): queues the batch of each tenant holding entries of a
+    reporter's actions (a Redis set names them: no loop over every tenant)."""
+    held = tenants_with_held_entries()
+    live = set(Tenant.objects.filter(schema_name__in=held).values_list("schema_name", flat=True))
+    for schema_name in held:
+        if schema_name not in live:  # the tenant is gone
+            forget_tenant(schema_name)
+            continue
+        with schema_context(schema_name):
+            settle_reporter_traces.delay()
+    return len(live)
+
+
+@shared_task
+def settle_reporter_traces() -> int:
+    """This tenant's finished days: reporters' files rewritten, held entries appended."""
+    return reporter_traces.settle_reporter_traces()
 
 
 @shared_task

@@ -6,6 +6,8 @@ yet two of its parts depend on who may know which case:
 
 - the audit trail page shows an entry about a case only to a reader who may know
   that case exists (``known_case_ids``); entries about no case are shown as before;
+- the page names a case by its reference, never by its row id, whose order and gaps
+  would tell when reports arrived and how many are hidden (``case_references``);
 - a change to a staff member's roles or standing may not leave an open case with
   nobody able to handle it (``open_cases_left_without_handler``).
 
@@ -23,6 +25,10 @@ from django.db.models import QuerySet
 class CaseVisibility(Protocol):
     def known_case_ids(self, reader: Any) -> QuerySet[Any]:
         """The ids of the cases this person may know exist (a subquery of ids)."""
+        ...
+
+    def case_references(self, case_ids: set[int]) -> dict[int, str]:
+        """The reference of each of these cases, by id."""
         ...
 
     def open_cases_left_without_handler(self, member_before: Any) -> list[str]:

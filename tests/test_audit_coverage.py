@@ -24,12 +24,15 @@ def test_sign_ins_messages_and_exports_are_audited(sukabumi):
 
     with schema_context("sukabumi"):
         case = Case.objects.get()
-    sent = officer.post(f"/staff/kasus/{case.pk}/pesan/", {"body": "Mohon lengkapi tanggal kejadian."})
+    sent = officer.post(f"/staff/kasus/{case.reference}/pesan/", {"body": "Mohon lengkapi tanggal kejadian."})
     assert sent.status_code in {200, 302}
     assert "message_to_reporter" in actions()
 
     auditor = staff_client(sukabumi, "auditor@sukabumi.example")
-    assert auditor.get(f"/staff/kasus/{case.pk}/").status_code in {403, 404}  # no case content for auditors
+    assert auditor.get(f"/staff/kasus/{case.reference}/").status_code in {
+        403,
+        404,
+    }  # no case content for auditors
     export = auditor.get("/staff/kasus/ekspor.csv?state=all")
     assert export.status_code == 200
     rows = list(csv.reader(io.StringIO(export.content.decode())))

@@ -26,6 +26,7 @@ from intake.models import Message
 from tenants.accounts.models import User
 from tenants.onboarding import primary_hostname
 from tests.factories.casework import CaseFactory
+from tests.support.casework import reference_of
 from tests.support.clients import client_for, staff_client
 from wbs.demo.seed_tenants import DEMO_PASSWORD
 
@@ -73,6 +74,11 @@ def token_client(email: str, slug: str = TENANT) -> Client:
 def state_of(case_id: int, slug: str = TENANT) -> str:
     with schema_context(slug):
         return Case.objects.get(pk=case_id).state
+
+
+def case_id_of(reference: str, slug: str = TENANT) -> int:
+    with schema_context(slug):
+        return int(Case.objects.values_list("pk", flat=True).get(reference=reference))
 
 
 def post(client: Client, url: str, data: Any):
@@ -140,7 +146,9 @@ def test_transition_by_role(sukabumi, transition, role):
         state=source, before_pause="verification" if source == "clarification" else ""
     )
     response = post(
-        token_client(EMAIL[role]), f"/api/v1/cases/{case_id}/transition", {"transition": transition, **extra}
+        token_client(EMAIL[role]),
+        f"/api/v1/cases/{reference_of(case_id)}/transition",
+        {"transition": transition, **extra},
     )
     assert response.status_code == answer[role], response.content
     if answer[role] == 200:
@@ -154,20 +162,30 @@ def test_transition_by_role(sukabumi, transition, role):
 def test_an_impossible_or_incomplete_transition_is_a_400_not_a_500(sukabumi):
     case_id = new_case()
     supervisor = token_client(EMAIL["supervisor"])
-    wrong_state = post(supervisor, f"/api/v1/cases/{case_id}/transition", {"transition": "close"})
+    wrong_state = post(
+        supervisor, f"/api/v1/cases/{reference_of(case_id)}/transition", {"transition": "close"}
+    )
     assert wrong_state.status_code == 400 and "transition" in wrong_state.json()["errors"]
-    unknown = post(supervisor, f"/api/v1/cases/{case_id}/transition", {"transition": "teleport"})
+    unknown = post(
+        supervisor, f"/api/v1/cases/{reference_of(case_id)}/transition", {"transition": "teleport"}
+    )
     assert unknown.status_code == 400 and "transition" in unknown.json()["errors"]
-    not_text = post(supervisor, f"/api/v1/cases/{case_id}/transition", {"transition": ["close"]})
+    not_text = post(
+        supervisor, f"/api/v1/cases/{reference_of(case_id)}/transition", {"transition": ["close"]}
+    )
     assert not_text.status_code == 400 and "transition" in not_text.json()["errors"]
-    array = supervisor.post(f"/api/v1/cases/{case_id}/transition", "[1]", content_type="application/json")
+    array = supervisor.post(
+        f"/api/v1/cases/{reference_of(case_id)}/transition", "[1]", content_type="application/json"
+    )
     assert array.status_code == 400 and "detail" in array.json()
-    garbage = supervisor.post(f"/api/v1/cases/{case_id}/transition", "{nope", content_type="application/json")
+    garbage = supervisor.post(
+        f"/api/v1/cases/{reference_of(case_id)}/transition", "{nope", content_type="application/json"
+    )
     assert garbage.status_code == 400
     in_examination = new_case(state="examination")
     incomplete = post(
         supervisor,
-        f"/api/v1/cases/{in_examination}/transition",
+        f"/api/v1/cases/{reference_of(in_examination)}/transition",
         {"transition": "conclude", "outcome": "x"},
     )
     assert incomplete.status_code == 400
@@ -211,7 +229,7 @@ def footprint(case_id: int) -> tuple:
 def call(endpoint: str, role: str, case_id: int):
     method, suffix, body, _allowed, _ok = ENDPOINT_TABLE[endpoint]
     client = token_client(EMAIL[role])
-    url = "/api/v1/cases" + suffix.format(id=case_id)
+    url = "/api/v1/cases" + suffix.format(id=reference_of(case_id))
     if method == "get":
         return client.get(url)
     with schema_context(TENANT):
@@ -230,9 +248,9 @@ def test_endpoint_by_role(sukabumi, endpoint, role):
     if role in allowed:
         assert response.status_code == ok, response.content
         if endpoint == "list":
-            assert case_id in [item["id"] for item in response.json()["results"]]
+            assert reference_of(case_id) in [item["reference"] for item in response.json()["results"]]
         elif endpoint == "detail":
-            assert response.json()["id"] == case_id
+            assert response.json()["reference"] == reference_of(case_id)
         if method == "post":
             assert footprint(case_id) != before
     else:
@@ -318,24 +336,23 @@ def test_need_to_know_by_role_and_situation(sukabumi, name, role):
     case_id = situation(name, role)
     knows = role in NEED_TO_KNOW[name][1]
     client = token_client(EMAIL[role])
-    with schema_context(TENANT):
-        missing = (Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+    reference, missing = reference_of(case_id), "WBS-2026-ZZZZZ"
     before = footprint(case_id)
 
     listed = client.get("/api/v1/cases?state=all&page_size=100")
-    detail = client.get(f"/api/v1/cases/{case_id}")
-    notes = client.get(f"/api/v1/cases/{case_id}/notes")
-    noted = post(client, f"/api/v1/cases/{case_id}/notes", {"body": "Catatan uji."})
+    detail = client.get(f"/api/v1/cases/{reference}")
+    notes = client.get(f"/api/v1/cases/{reference}/notes")
+    noted = post(client, f"/api/v1/cases/{reference}/notes", {"body": "Catatan uji."})
     if role not in H:  # handles no case: the same 403 whatever the id
         for response in (listed, detail, notes, noted):
             assert response.status_code == 403, (name, role, response.content)
         assert client.get(f"/api/v1/cases/{missing}").status_code == 403
     elif knows:
-        assert case_id in [item["id"] for item in listed.json()["results"]], (name, role)
+        assert reference in [item["reference"] for item in listed.json()["results"]], (name, role)
         assert (detail.status_code, notes.status_code, noted.status_code) == (200, 200, 201), (name, role)
-        assert detail.json()["id"] == case_id
+        assert detail.json()["reference"] == reference
     else:
-        assert case_id not in [item["id"] for item in listed.json()["results"]], (name, role)
+        assert reference not in [item["reference"] for item in listed.json()["results"]], (name, role)
         not_there = client.get(f"/api/v1/cases/{missing}")
         for response in (detail, notes, noted):
             assert response.status_code == 404, (name, role, response.content)
@@ -406,7 +423,7 @@ def test_a_token_works_only_on_its_own_tenant(sukabumi, sulteng):
     )
     elsewhere = Client(HTTP_HOST=primary_hostname("sulteng"), HTTP_AUTHORIZATION=key)
     assert elsewhere.get("/api/v1/cases").status_code == 401
-    assert elsewhere.get(f"/api/v1/cases/{case_id}").status_code == 401
+    assert elsewhere.get(f"/api/v1/cases/{reference_of(case_id)}").status_code == 401
     operator_host = client_for(None)
     operator_host.defaults["HTTP_AUTHORIZATION"] = key
     assert operator_host.get("/api/v1/cases").status_code == 404
@@ -417,7 +434,7 @@ def test_without_credentials_or_with_a_bad_token_nothing_is_shown(sukabumi):
     anonymous = client_for(sukabumi)
     response = anonymous.get("/api/v1/cases")
     assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Token")
-    assert anonymous.get(f"/api/v1/cases/{case_id}").status_code == 401
+    assert anonymous.get(f"/api/v1/cases/{reference_of(case_id)}").status_code == 401
     forged = Client(HTTP_HOST=primary_hostname(TENANT), HTTP_AUTHORIZATION="Token " + "0" * 40)
     assert forged.get("/api/v1/cases").status_code == 401
 
@@ -434,7 +451,10 @@ def test_a_session_counts_only_once_the_code_is_confirmed(sukabumi):
     case_id = new_case()
     verified = staff_client(sukabumi, EMAIL["intake_officer"])
     assert verified.get("/api/v1/cases").status_code == 200
-    assert post(verified, f"/api/v1/cases/{case_id}/notes", {"body": "lewat sesi"}).status_code == 201
+    assert (
+        post(verified, f"/api/v1/cases/{reference_of(case_id)}/notes", {"body": "lewat sesi"}).status_code
+        == 201
+    )
 
     password_only = client_for(sukabumi)
     login = password_only.post(
@@ -443,13 +463,13 @@ def test_a_session_counts_only_once_the_code_is_confirmed(sukabumi):
     assert login.status_code == 302
     refused = password_only.get("/api/v1/cases")
     assert refused.status_code == 403
-    assert password_only.get(f"/api/v1/cases/{case_id}").status_code == 403
+    assert password_only.get(f"/api/v1/cases/{reference_of(case_id)}").status_code == 403
 
 
 def test_ids_that_are_not_cases_are_404_never_500(sukabumi):
     client = token_client(EMAIL["supervisor"])
     for pk in ["0", "-1", "abc", "99999999999999999999999", "1.5"]:
-        response = client.get(f"/api/v1/cases/{id}")
+        response = client.get(f"/api/v1/cases/{pk}")
         assert response.status_code == 404, (pk, response.content)
         assert response.json() == {"detail": "Kasus tidak ditemukan. / No such case."}
 
@@ -471,7 +491,7 @@ def test_bad_assignments_are_400(sukabumi):
         ({"team": 1, "reason": "a\x00b"}, "reason"),
     ]
     for body, field in cases:
-        response = post(client, f"/api/v1/cases/{case_id}/assign", body)
+        response = post(client, f"/api/v1/cases/{reference_of(case_id)}/assign", body)
         assert response.status_code == 400, (body, response.content)
         assert field in response.json()["errors"]
     assert footprint(case_id)[0] is None
@@ -495,7 +515,7 @@ def test_list_filters_and_pagination(sukabumi):
     def ids(query: str) -> set[int]:
         response = client.get("/api/v1/cases" + query)
         assert response.status_code == 200, response.content
-        return {item["id"] for item in response.json()["results"]}
+        return {case_id_of(item["reference"]) for item in response.json()["results"]}
 
     # Open cases unless the state says otherwise, as on the queue page.
     assert {fresh, late} <= ids("?page_size=100") and done not in ids("?page_size=100")
@@ -532,26 +552,28 @@ def test_list_filters_and_pagination(sukabumi):
 
 def test_detail_has_the_narrative_but_never_the_identity(sukabumi):
     case_id = investigators_case()
-    response = token_client(EMAIL["investigator"]).get(f"/api/v1/cases/{case_id}")
+    response = token_client(EMAIL["investigator"]).get(f"/api/v1/cases/{reference_of(case_id)}")
     assert response.status_code == 200
     body = response.json()
     assert body["narrative"]["what"] == REPORT["what"]
     assert body["identity_mode"] == "confidential"
     assert "Siti" not in response.content.decode() and "7271010101900001" not in response.content.decode()
     assert body["available_transitions"] == []  # the investigator cannot start verification
-    supervisor_view = token_client(EMAIL["supervisor"]).get(f"/api/v1/cases/{case_id}").json()
+    supervisor_view = token_client(EMAIL["supervisor"]).get(f"/api/v1/cases/{reference_of(case_id)}").json()
     assert supervisor_view["available_transitions"] == ["start_verification"]
 
 
 def test_messages_and_notes_round_trip(sukabumi):
     case_id = investigators_case()
     client = token_client(EMAIL["investigator"])
-    sent = post(client, f"/api/v1/cases/{case_id}/messages", {"body": "Mohon kirim foto kuitansi."})
+    sent = post(
+        client, f"/api/v1/cases/{reference_of(case_id)}/messages", {"body": "Mohon kirim foto kuitansi."}
+    )
     assert sent.status_code == 201 and sent.json()["author"] == "staff"
-    assert [m["body"] for m in client.get(f"/api/v1/cases/{case_id}/messages").json()] == [
+    assert [m["body"] for m in client.get(f"/api/v1/cases/{reference_of(case_id)}/messages").json()] == [
         "Mohon kirim foto kuitansi."
     ]
-    assert post(client, f"/api/v1/cases/{case_id}/messages", {"body": "  "}).status_code == 400
+    assert post(client, f"/api/v1/cases/{reference_of(case_id)}/messages", {"body": "  "}).status_code == 400
     with schema_context(TENANT):
         from tenants.audit.models import AuditEntry
 
@@ -559,9 +581,11 @@ def test_messages_and_notes_round_trip(sukabumi):
         assert [(e.actor_label, e.details["message_id"]) for e in recorded] == [
             (EMAIL["investigator"], sent.json()["id"])
         ]
-    noted = post(client, f"/api/v1/cases/{case_id}/notes", {"body": "Terlapor pernah diperiksa 2024."})
+    noted = post(
+        client, f"/api/v1/cases/{reference_of(case_id)}/notes", {"body": "Terlapor pernah diperiksa 2024."}
+    )
     assert noted.status_code == 201
-    notes = client.get(f"/api/v1/cases/{case_id}/notes").json()
+    notes = client.get(f"/api/v1/cases/{reference_of(case_id)}/notes").json()
     assert [(n["body"], n["author"]["email"]) for n in notes] == [
         ("Terlapor pernah diperiksa 2024.", EMAIL["investigator"])
     ]
@@ -577,12 +601,12 @@ def test_a_destroyed_report_answers_410_not_500(sukabumi):
 
         Report.objects.filter(case__pk=case_id).update(wrapped_key=None)
     client = token_client(EMAIL["supervisor"])
-    detail = client.get(f"/api/v1/cases/{case_id}")
+    detail = client.get(f"/api/v1/cases/{reference_of(case_id)}")
     assert detail.status_code == 200 and detail.json()["narrative"] is None and detail.json()["shredded"]
-    assert client.get(f"/api/v1/cases/{case_id}/messages").status_code == 410
-    assert client.get(f"/api/v1/cases/{case_id}/notes").status_code == 410
-    assert post(client, f"/api/v1/cases/{case_id}/notes", {"body": "x"}).status_code == 410
-    assert post(client, f"/api/v1/cases/{case_id}/messages", {"body": "x"}).status_code == 400
+    assert client.get(f"/api/v1/cases/{reference_of(case_id)}/messages").status_code == 410
+    assert client.get(f"/api/v1/cases/{reference_of(case_id)}/notes").status_code == 410
+    assert post(client, f"/api/v1/cases/{reference_of(case_id)}/notes", {"body": "x"}).status_code == 410
+    assert post(client, f"/api/v1/cases/{reference_of(case_id)}/messages", {"body": "x"}).status_code == 400
 
 
 def test_every_case_endpoint_is_in_the_openapi_schema(sukabumi):
@@ -592,12 +616,12 @@ def test_every_case_endpoint_is_in_the_openapi_schema(sukabumi):
     paths = schema["paths"]
     for path, methods in {
         "/api/v1/cases": {"get"},
-        "/api/v1/cases/{id}": {"get"},
-        "/api/v1/cases/{id}/transition": {"post"},
-        "/api/v1/cases/{id}/assign": {"get", "post"},
-        "/api/v1/cases/{id}/messages": {"get", "post"},
-        "/api/v1/cases/{id}/notes": {"get", "post"},
-        "/api/v1/cases/{id}/exclusions": {"get", "post"},
+        "/api/v1/cases/{reference}": {"get"},
+        "/api/v1/cases/{reference}/transition": {"post"},
+        "/api/v1/cases/{reference}/assign": {"get", "post"},
+        "/api/v1/cases/{reference}/messages": {"get", "post"},
+        "/api/v1/cases/{reference}/notes": {"get", "post"},
+        "/api/v1/cases/{reference}/exclusions": {"get", "post"},
         "/api/v1/exclusions": {"get"},
         "/api/v1/exclusions/{id}/lift": {"post"},
     }.items():

@@ -79,7 +79,7 @@ PAGES = {
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_each_page_for_allowed_and_refused_roles(sukabumi, path):
-    assert_page_opens_only_for(path.replace("CASE", str(LetterCaseFactory.create().pk)), PAGES[path])
+    assert_page_opens_only_for(path.replace("CASE", LetterCaseFactory.create().reference), PAGES[path])
 
 
 def test_the_nav_links_follow_the_roles(sukabumi):
@@ -107,7 +107,7 @@ def test_posts_are_refused_for_other_roles(sukabumi):
             == 403
         )
     for role in ("supervisor", "auditor", "identity_custodian"):
-        response = as_role(role).post(f"/staff/retensi/{closed.pk}/minta/", {"reason": REASON})
+        response = as_role(role).post(f"/staff/retensi/{closed.reference}/minta/", {"reason": REASON})
         assert response.status_code == 403
     assert as_role("investigator").post("/staff/audit/verifikasi/").status_code == 403
     with schema_context(TENANT):
@@ -174,11 +174,13 @@ def test_an_excluded_custodian_does_not_see_the_request(sukabumi):
 def test_forwarding_through_the_page_creates_the_case_in_the_other_tenant(sukabumi, sulteng):
     case = LetterCaseFactory.create(files=[("kuitansi.txt", b"kuitansi pungutan")])
     supervisor = as_role("supervisor")
-    url = f"/staff/kasus/{case.pk}/teruskan/"
+    url = f"/staff/kasus/{case.reference}/teruskan/"
 
-    case_html = supervisor.get(f"/staff/kasus/{case.pk}/").content.decode()
+    case_html = supervisor.get(f"/staff/kasus/{case.reference}/").content.decode()
     assert f'href="{url}"' in case_html
-    assert f'href="{url}"' not in as_role("investigator").get(f"/staff/kasus/{case.pk}/").content.decode()
+    assert (
+        f'href="{url}"' not in as_role("investigator").get(f"/staff/kasus/{case.reference}/").content.decode()
+    )
 
     form = supervisor.get(url).content.decode()
     assert 'value="sulteng"' in form and 'value="sukabumi"' not in form
@@ -202,7 +204,7 @@ def test_forwarding_through_the_page_creates_the_case_in_the_other_tenant(sukabu
             "note": "Kewenangan provinsi.",
         },
     )
-    assert response.status_code == 302 and response["Location"] == f"/staff/kasus/{case.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/staff/kasus/{case.reference}/"
     with schema_context(TENANT):
         case.refresh_from_db()
         assert case.state == CaseState.CONCLUDED and case.outcome == Outcome.FORWARDED
@@ -215,14 +217,14 @@ def test_forwarding_through_the_page_creates_the_case_in_the_other_tenant(sukabu
     assert "forward" in audit_actions() and "forward_in" in audit_actions("sulteng")
 
     # Concluded now: no link, and another forward is refused with the reason.
-    assert f'href="{url}"' not in supervisor.get(f"/staff/kasus/{case.pk}/").content.decode()
+    assert f'href="{url}"' not in supervisor.get(f"/staff/kasus/{case.reference}/").content.decode()
     again = supervisor.post(url, {"to_tenant": "sulteng", "pass_fields": ["what"]})
     assert again.status_code == 400
 
 
 def test_the_identity_box_is_enabled_when_the_reporter_consented(sukabumi):
     case = LetterCaseFactory.create(consent=True)
-    form = as_role("supervisor").get(f"/staff/kasus/{case.pk}/teruskan/").content.decode()
+    form = as_role("supervisor").get(f"/staff/kasus/{case.reference}/teruskan/").content.decode()
     assert 'name="identity" value="1" disabled' not in form and 'name="identity"' in form
 
 
@@ -236,18 +238,20 @@ def test_early_deletion_needs_two_different_administrators(sukabumi):
 
     html = admin.get("/staff/retensi/").content.decode()
     assert case.report.reference in html and WHAT not in html
-    short = admin.post(f"/staff/retensi/{case.pk}/minta/", {"reason": "singkat"})
+    short = admin.post(f"/staff/retensi/{case.reference}/minta/", {"reason": "singkat"})
     assert short.status_code == 400 and "Jelaskan alasan" in short.content.decode()
-    response = admin.post(f"/staff/retensi/{case.pk}/minta/", {"reason": REASON})
+    response = admin.post(f"/staff/retensi/{case.reference}/minta/", {"reason": REASON})
     assert response.status_code == 302 and response["Location"] == "/staff/retensi/"
     assert REASON in admin.get("/staff/retensi/").content.decode()
 
-    same = admin.post(f"/staff/retensi/{case.pk}/putuskan/", {"decision": "approve"})
+    same = admin.post(f"/staff/retensi/{case.reference}/putuskan/", {"decision": "approve"})
     assert same.status_code == 400 and "administrator lain" in same.content.decode()
     with schema_context(TENANT):
         assert Case.objects.get(pk=case.pk).shredded_on is None
 
-    response = staff_client_of(other).post(f"/staff/retensi/{case.pk}/putuskan/", {"decision": "approve"})
+    response = staff_client_of(other).post(
+        f"/staff/retensi/{case.reference}/putuskan/", {"decision": "approve"}
+    )
     assert response.status_code == 302
     with schema_context(TENANT):
         shredded = Case.objects.select_related("report").get(pk=case.pk)
@@ -260,15 +264,19 @@ def test_early_deletion_needs_two_different_administrators(sukabumi):
 def test_an_early_deletion_request_can_be_refused(sukabumi):
     case = closed_case()
     other = extra_staff("admin2@sukabumi.example", StaffRole.ADMINISTRATOR)
-    as_role("administrator").post(f"/staff/retensi/{case.pk}/minta/", {"reason": REASON})
-    response = staff_client_of(other).post(f"/staff/retensi/{case.pk}/putuskan/", {"decision": "refuse"})
+    as_role("administrator").post(f"/staff/retensi/{case.reference}/minta/", {"reason": REASON})
+    response = staff_client_of(other).post(
+        f"/staff/retensi/{case.reference}/putuskan/", {"decision": "refuse"}
+    )
     assert response.status_code == 302
     with schema_context(TENANT):
         assert not EarlyDeletionRequest.objects.filter(case=case).exists()
         assert Case.objects.get(pk=case.pk).shredded_on is None
     assert "early_deletion_refuse" in audit_actions()
     open_case = LetterCaseFactory.create()
-    response = as_role("administrator").post(f"/staff/retensi/{open_case.pk}/minta/", {"reason": REASON})
+    response = as_role("administrator").post(
+        f"/staff/retensi/{open_case.reference}/minta/", {"reason": REASON}
+    )
     assert response.status_code == 400 and "sudah ditutup" in response.content.decode()
 
 

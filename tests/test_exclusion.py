@@ -58,7 +58,7 @@ def api(email: str) -> Client:
 class World:
     visible: Case  # nobody is excluded
     hidden: Case  # EXCLUDED people are excluded from it
-    missing_id: int  # no such case
+    missing: str  # a reference no case has
 
 
 @pytest.fixture
@@ -86,8 +86,7 @@ def world(sukabumi) -> World:
                 user_id=User.objects.get(email=email).pk,
                 reason="saudara terlapor",
             )
-        missing_id = (Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
-    return World(visible=visible, hidden=hidden, missing_id=missing_id)
+    return World(visible=visible, hidden=hidden, missing="WBS-2099-ZZZZZ")
 
 
 def footprint(case: Case) -> tuple:
@@ -104,11 +103,11 @@ def footprint(case: Case) -> tuple:
         )
 
 
-def listed(client: Client, query: str = "") -> tuple[set[int], int]:
+def listed(client: Client, query: str = "") -> tuple[set[str], int]:
     response = client.get("/api/v1/cases?page_size=100" + query)
     assert response.status_code == 200, response.content
     body = response.json()
-    return {item["id"] for item in body["results"]}, body["count"]
+    return {item["reference"] for item in body["results"]}, body["count"]
 
 
 # --- The API ----------------------------------------------------------------------------------
@@ -117,11 +116,11 @@ def listed(client: Client, query: str = "") -> tuple[set[int], int]:
 @pytest.mark.parametrize("email", EXCLUDED)
 def test_not_in_the_api_list_or_its_count(world, email):
     everything, total = listed(api(SUPERVISOR))
-    assert {world.visible.pk, world.hidden.pk} <= everything
+    assert {world.visible.reference, world.hidden.reference} <= everything
     for query in ["", "&state=received", "&category=pungli", "&assignee=none", "&overdue=false"]:
         ids, count = listed(api(email), query)
-        assert world.hidden.pk not in ids, query
-        assert world.visible.pk in ids, query
+        assert world.hidden.reference not in ids, query
+        assert world.visible.reference in ids, query
         assert count == listed(api(SUPERVISOR), query)[1] - 1, query
     assert listed(api(email))[1] == total - 1
 
@@ -129,13 +128,13 @@ def test_not_in_the_api_list_or_its_count(world, email):
 @pytest.mark.parametrize("email", EXCLUDED)
 def test_detail_is_the_same_404_as_a_case_that_does_not_exist(world, email):
     client = api(email)
-    excluded = client.get(f"/api/v1/cases/{world.hidden.pk}")
-    missing = client.get(f"/api/v1/cases/{world.missing_id}")
+    excluded = client.get(f"/api/v1/cases/{world.hidden.reference}")
+    missing = client.get(f"/api/v1/cases/{world.missing}")
     assert excluded.status_code == missing.status_code == 404
     assert excluded.content == missing.content
     assert excluded["Content-Type"] == missing["Content-Type"]
-    assert client.get(f"/api/v1/cases/{world.visible.pk}").status_code == 200
-    assert api(SUPERVISOR).get(f"/api/v1/cases/{world.hidden.pk}").status_code == 200
+    assert client.get(f"/api/v1/cases/{world.visible.reference}").status_code == 200
+    assert api(SUPERVISOR).get(f"/api/v1/cases/{world.hidden.reference}").status_code == 200
 
 
 ACTIONS = [
@@ -155,14 +154,14 @@ def test_every_action_on_the_case_is_the_same_404(world, email, method, suffix, 
     client = api(email)
     before = footprint(world.hidden)
 
-    def call(case_id: int):
-        url = f"/api/v1/cases/{case_id}{suffix}"
+    def call(reference: str):
+        url = f"/api/v1/cases/{reference}{suffix}"
         if method == "get":
             return client.get(url)
         data = {k: (user(email).pk if v == "self" else v) for k, v in body.items()}
         return client.post(url, data, content_type="application/json")
 
-    excluded, missing = call(world.hidden.pk), call(world.missing_id)
+    excluded, missing = call(world.hidden.reference), call(world.missing)
     assert excluded.status_code == missing.status_code == 404
     assert excluded.content == missing.content
     assert footprint(world.hidden) == before
@@ -176,11 +175,11 @@ def test_not_in_visible_cases_and_case_for_says_not_found(world, email):
         assert world.hidden.pk not in pks and world.visible.pk in pks
         assert visible_cases(person).filter(pk=world.hidden.pk).count() == 0
         with pytest.raises(Http404) as excluded:
-            case_for(person, world.hidden.pk)
+            case_for(person, world.hidden.reference)
         with pytest.raises(Http404) as missing:
-            case_for(person, world.missing_id)
+            case_for(person, world.missing)
         assert str(excluded.value) == str(missing.value)
-        assert case_for(person, world.visible.pk).pk == world.visible.pk
+        assert case_for(person, world.visible.reference).pk == world.visible.pk
 
 
 @pytest.mark.parametrize("email", EXCLUDED)
@@ -194,15 +193,17 @@ def test_an_excluded_person_cannot_be_given_the_case(world, email):
         assert Case.objects.get(pk=world.hidden.pk).assignee_id is None
     client = api(SUPERVISOR)
     offered_hidden = {
-        h["id"] for h in client.get(f"/api/v1/cases/{world.hidden.pk}/assign").json()["handlers"]
+        h["id"] for h in client.get(f"/api/v1/cases/{world.hidden.reference}/assign").json()["handlers"]
     }
     offered_visible = {
-        h["id"] for h in client.get(f"/api/v1/cases/{world.visible.pk}/assign").json()["handlers"]
+        h["id"] for h in client.get(f"/api/v1/cases/{world.visible.reference}/assign").json()["handlers"]
     }
     assert person.pk not in offered_hidden
     assert person.pk in offered_visible
     response = client.post(
-        f"/api/v1/cases/{world.hidden.pk}/assign", {"assignee": person.pk}, content_type="application/json"
+        f"/api/v1/cases/{world.hidden.reference}/assign",
+        {"assignee": person.pk},
+        content_type="application/json",
     )
     assert response.status_code == 400 and "assignee" in response.json()["errors"]
     assert footprint(world.hidden)[1] is None
@@ -213,23 +214,23 @@ def test_excluding_the_current_handler_takes_the_case_away(world):
     with schema_context(TENANT):
         supervisor = User.objects.get(email=SUPERVISOR)
         case_assign(case=world.visible, actor=supervisor, assignee_id=investigator.pk)
-    assert listed(api(INVESTIGATOR), "&assignee=me")[0] == {world.visible.pk}
+    assert listed(api(INVESTIGATOR), "&assignee=me")[0] == {world.visible.reference}
     with schema_context(TENANT):
         case_exclude(case=world.visible, actor=supervisor, user_id=investigator.pk, reason="ipar terlapor")
         assert Case.objects.get(pk=world.visible.pk).assignee_id is None
     assert listed(api(INVESTIGATOR), "&assignee=me") == (set(), 0)
-    assert api(INVESTIGATOR).get(f"/api/v1/cases/{world.visible.pk}").status_code == 404
+    assert api(INVESTIGATOR).get(f"/api/v1/cases/{world.visible.reference}").status_code == 404
 
 
 def test_declaring_ones_own_conflict_hides_the_case_too(world):
     investigator = user(INVESTIGATOR)
-    assert world.visible.pk in listed(api(INVESTIGATOR))[0]
+    assert world.visible.reference in listed(api(INVESTIGATOR))[0]
     with schema_context(TENANT):
         exclusion = case_exclude(
             case=world.visible, actor=investigator, user_id=investigator.pk, reason="terlapor teman dekat"
         )
         assert exclusion.declared_by_self
-    assert world.visible.pk not in listed(api(INVESTIGATOR))[0]
+    assert world.visible.reference not in listed(api(INVESTIGATOR))[0]
 
 
 # --- Staff pages, checked once they exist ---------------------------------------------------------
@@ -285,9 +286,9 @@ def test_staff_queue_page(world, email):
     assert hidden_ref not in content_of(queue)
     searched = browser.get("/staff/kasus/", {"q": hidden_ref})
     assert hidden_ref not in content_of(searched)
-    if exists(f"/staff/kasus/{world.hidden.pk}/"):
-        excluded = browser.get(f"/staff/kasus/{world.hidden.pk}/")
-        missing = browser.get(f"/staff/kasus/{world.missing_id}/")
+    if exists(f"/staff/kasus/{world.hidden.reference}/"):
+        excluded = browser.get(f"/staff/kasus/{world.hidden.reference}/")
+        missing = browser.get(f"/staff/kasus/{world.missing}/")
         assert excluded.status_code == missing.status_code == 404
 
 

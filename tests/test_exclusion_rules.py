@@ -63,7 +63,9 @@ def test_an_intake_officer_cannot_be_excluded_from_a_case_past_intake(sukabumi):
     case = CaseFactory.create(state="desk_review")
     before = written(case)
     response = post(
-        api(SUPERVISOR), f"/api/v1/cases/{case.pk}/exclusions", {"user": user(OFFICER).pk, "reason": "ipar"}
+        api(SUPERVISOR),
+        f"/api/v1/cases/{case.reference}/exclusions",
+        {"user": user(OFFICER).pk, "reason": "ipar"},
     )
     assert response.status_code == 400, response.content
     assert "tidak dapat melihat kasus ini" in response.json()["errors"]["user"]
@@ -78,7 +80,7 @@ def test_no_deactivated_roleless_or_unknown_account_can_be_excluded(sukabumi):
     before = written(case)
     for target in (gone.pk, nobody.pk, 999999, "abc", None):
         response = post(
-            api(SUPERVISOR), f"/api/v1/cases/{case.pk}/exclusions", {"user": target, "reason": "x"}
+            api(SUPERVISOR), f"/api/v1/cases/{case.reference}/exclusions", {"user": target, "reason": "x"}
         )
         assert response.status_code == 400, (target, response.content)
         assert "user" in response.json()["errors"]
@@ -89,7 +91,9 @@ def test_excluding_twice_is_a_clear_400(sukabumi):
     case = CaseFactory.create()
     exclude(case, SUPERVISOR, INVESTIGATOR)
     again = post(
-        api(SUPERVISOR), f"/api/v1/cases/{case.pk}/exclusions", {"user": user(INVESTIGATOR).pk, "reason": "x"}
+        api(SUPERVISOR),
+        f"/api/v1/cases/{case.reference}/exclusions",
+        {"user": user(INVESTIGATOR).pk, "reason": "x"},
     )
     assert again.status_code == 400 and "sudah dikecualikan" in again.json()["errors"]["user"]
 
@@ -99,24 +103,28 @@ def test_an_investigator_can_be_excluded_before_being_given_the_case(sukabumi):
     case = CaseFactory.create(state="desk_review")
     response = post(
         api(SUPERVISOR),
-        f"/api/v1/cases/{case.pk}/exclusions",
+        f"/api/v1/cases/{case.reference}/exclusions",
         {"user": user(INVESTIGATOR).pk, "reason": "saudara terlapor"},
     )
     assert response.status_code == 201, response.content
     assert response.json()["excluded_by"]["email"] == SUPERVISOR
-    refused = post(api(SUPERVISOR), f"/api/v1/cases/{case.pk}/assign", {"assignee": user(INVESTIGATOR).pk})
+    refused = post(
+        api(SUPERVISOR), f"/api/v1/cases/{case.reference}/assign", {"assignee": user(INVESTIGATOR).pk}
+    )
     assert refused.status_code == 400 and "assignee" in refused.json()["errors"]
 
 
 def test_only_supervisors_exclude_others_but_anyone_may_declare_their_own_conflict(sukabumi):
     case = CaseFactory.create(assignee=INVESTIGATOR)
     refused = post(
-        api(OFFICER), f"/api/v1/cases/{case.pk}/exclusions", {"user": user(INVESTIGATOR).pk, "reason": "x"}
+        api(OFFICER),
+        f"/api/v1/cases/{case.reference}/exclusions",
+        {"user": user(INVESTIGATOR).pk, "reason": "x"},
     )
     assert refused.status_code == 403
     own = post(
         api(INVESTIGATOR),
-        f"/api/v1/cases/{case.pk}/exclusions",
+        f"/api/v1/cases/{case.reference}/exclusions",
         {"user": user(INVESTIGATOR).pk, "reason": "teman"},
     )
     assert own.status_code == 201 and own.json()["declared_by_self"] is True
@@ -150,7 +158,9 @@ def test_the_last_person_able_to_handle_an_open_case_cannot_be_excluded(sukabumi
 def test_the_staff_page_says_so_too(sukabumi):
     case = CaseFactory.create(state="desk_review")
     browser = staff_client_of(SUPERVISOR)
-    response = browser.post(f"/staff/kasus/{case.pk}/pengecualian/", {"user": "self", "reason": "konflik"})
+    response = browser.post(
+        f"/staff/kasus/{case.reference}/pengecualian/", {"user": "self", "reason": "konflik"}
+    )
     assert response.status_code == 400
     assert "Tidak ada lagi orang yang dapat menangani kasus terbuka ini" in response.content.decode()
     assert written(case)[0] == 0
@@ -168,7 +178,7 @@ def test_the_supervisor_cannot_exclude_every_overseer(sukabumi):
     exclude(case, SUPERVISOR, AUDITOR)
     before = written(case)
     response = post(
-        api(SUPERVISOR), f"/api/v1/cases/{case.pk}/exclusions", {"user": user(ADMIN).pk, "reason": "x"}
+        api(SUPERVISOR), f"/api/v1/cases/{case.reference}/exclusions", {"user": user(ADMIN).pk, "reason": "x"}
     )
     assert response.status_code == 400
     assert "administrator atau auditor" in response.json()["errors"]["user"]
@@ -178,7 +188,9 @@ def test_the_supervisor_cannot_exclude_every_overseer(sukabumi):
 def test_a_step_out_of_intake_with_every_supervisor_excluded_is_refused(sukabumi):
     case = CaseFactory.create(state="verification")
     exclude(case, SUPERVISOR, SUPERVISOR)
-    response = post(api(OFFICER), f"/api/v1/cases/{case.pk}/transition", {"transition": "accept_for_review"})
+    response = post(
+        api(OFFICER), f"/api/v1/cases/{case.reference}/transition", {"transition": "accept_for_review"}
+    )
     assert response.status_code == 400, response.content
     assert "Nobody would be left able to handle" in response.json()["errors"]["transition"]
     with schema_context(TENANT):
@@ -187,7 +199,7 @@ def test_a_step_out_of_intake_with_every_supervisor_excluded_is_refused(sukabumi
 
 def test_an_intake_officer_cannot_be_given_a_case_past_intake(sukabumi):
     case = CaseFactory.create(state="desk_review")
-    response = post(api(SUPERVISOR), f"/api/v1/cases/{case.pk}/assign", {"assignee": user(OFFICER).pk})
+    response = post(api(SUPERVISOR), f"/api/v1/cases/{case.reference}/assign", {"assignee": user(OFFICER).pk})
     assert response.status_code == 400
     assert "Intake officers handle only cases still in intake" in response.json()["errors"]["assignee"]
     with schema_context(TENANT):
@@ -239,7 +251,7 @@ def test_a_supervisor_lifts_an_exclusion_with_a_reason_and_it_is_audited(sukabum
     assert not sees(INVESTIGATOR, case)
     assert (
         post(
-            api(SUPERVISOR), f"/api/v1/cases/{case.pk}/assign", {"assignee": user(INVESTIGATOR).pk}
+            api(SUPERVISOR), f"/api/v1/cases/{case.reference}/assign", {"assignee": user(INVESTIGATOR).pk}
         ).status_code
         == 200
     )

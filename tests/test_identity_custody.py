@@ -231,11 +231,11 @@ def test_the_api_never_shows_the_identity_even_with_approved_access(case):
         custodian_token, _ = Token.objects.get_or_create(user=staff(CUSTODIAN))
     client = Client(HTTP_HOST=primary_hostname(TENANT), HTTP_AUTHORIZATION=f"Token {token.key}")
     for suffix in ["", "/messages", "/notes"]:
-        response = client.get(f"/api/v1/cases/{case.pk}{suffix}")
+        response = client.get(f"/api/v1/cases/{case.reference}{suffix}")
         assert response.status_code == 200
         text = response.content.decode()
         assert IDENTITY["nik"] not in text and IDENTITY["name"] not in text and IDENTITY["phone"] not in text
     assert "Siti" not in client.get("/api/v1/cases").content.decode()
     # The custodian decides on identities but does not see the case list or reports.
     custodian = Client(HTTP_HOST=primary_hostname(TENANT), HTTP_AUTHORIZATION=f"Token {custodian_token.key}")
-    assert custodian.get(f"/api/v1/cases/{case.pk}").status_code == 403
+    assert custodian.get(f"/api/v1/cases/{case.reference}").status_code == 403

@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 from casework.models import Case
 from casework.workflow import TRANSITIONS
 from intake.models import Report
-from tests.support.casework import TENANT, LetterCaseFactory, as_role
+from tests.support.casework import TENANT, LetterCaseFactory, as_role, reference_of
 from tests.support.clients import client_for, staff_client
 from tests.support.intake_api import with_proof
 
@@ -99,10 +99,10 @@ def test_every_documented_report_member_is_accepted_and_nothing_else(sukabumi):
 
 def test_the_case_endpoints_document_the_bodies_and_filters_they_read(sukabumi):
     document = schema(client_for(sukabumi))
-    transition = request_schema(document, "/api/v1/cases/{id}/transition")
+    transition = request_schema(document, "/api/v1/cases/{reference}/transition")
     assert set(transition["properties"]) == {"transition", "message", "outcome", "summary"}
     assert enum_of(document, transition["properties"]["transition"]) == set(TRANSITIONS)
-    assign = request_schema(document, "/api/v1/cases/{id}/assign")
+    assign = request_schema(document, "/api/v1/cases/{reference}/assign")
     assert set(assign["properties"]) == {"assignee", "team", "reason"}
     assert assign["properties"]["assignee"]["type"] == "integer"
     parameters = {p["name"]: p for p in document["paths"]["/api/v1/cases"]["get"]["parameters"]}
@@ -167,8 +167,8 @@ def test_a_body_nested_deeper_than_json_goes_is_a_400_everywhere(sukabumi):
     admin = staff_client(sukabumi, "admin@sukabumi.example")
     for client, url in [
         (client_for(sukabumi), REPORTS),
-        (supervisor, f"/api/v1/cases/{case_id}/transition"),
-        (supervisor, f"/api/v1/cases/{case_id}/notes"),
+        (supervisor, f"/api/v1/cases/{reference_of(case_id)}/transition"),
+        (supervisor, f"/api/v1/cases/{reference_of(case_id)}/notes"),
         (admin, "/api/v1/settings/categories"),
     ]:
         for text in (nested(DEEP), '{"who": ' + nested(DEEP) + "}"):
@@ -193,7 +193,9 @@ def test_a_body_nested_deeper_than_json_goes_is_a_400_everywhere(sukabumi):
 )
 def test_absurd_assignments_are_a_400(sukabumi, members, field):
     case_id = LetterCaseFactory().pk
-    response = raw_post(as_role("supervisor"), f"/api/v1/cases/{case_id}/assign", "{" + members + "}")
+    response = raw_post(
+        as_role("supervisor"), f"/api/v1/cases/{reference_of(case_id)}/assign", "{" + members + "}"
+    )
     assert response.status_code == 400, response.content[:300]
     assert field in response.json()["errors"]
     with schema_context(TENANT):

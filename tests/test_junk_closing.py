@@ -13,20 +13,24 @@ from tests.support.casework import TENANT, as_role
 from tests.support.intake_api import FULL_REPORT, api, submit
 
 
-def junk_cases(count: int) -> list[int]:
-    return [CaseFactory.create(tenant=TENANT, what=f"spam {n}", description="spam").pk for n in range(count)]
+def junk_cases(count: int) -> list[str]:
+    """References of fresh cases in intake."""
+    return [
+        CaseFactory.create(tenant=TENANT, what=f"spam {n}", description="spam").reference
+        for n in range(count)
+    ]
 
 
-def close_through_api(role: str, case_ids: list) -> tuple[int, dict]:
+def close_through_api(role: str, references: list) -> tuple[int, dict]:
     response = as_role(role).post(
-        "/api/v1/cases/close-as-junk", json.dumps({"cases": case_ids}), content_type="application/json"
+        "/api/v1/cases/close-as-junk", json.dumps({"cases": references}), content_type="application/json"
     )
     return response.status_code, response.json()
 
 
-def states(case_ids: list[int]) -> dict[int, str]:
+def states(references: list[str]) -> dict[str, str]:
     with schema_context(TENANT):
-        return dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "state"))
+        return dict(Case.objects.filter(reference__in=references).values_list("reference", "state"))
 
 
 def test_a_supervisor_ticks_junk_in_the_queue_and_closes_it_at_once(sukabumi):
@@ -42,9 +46,12 @@ def test_a_supervisor_ticks_junk_in_the_queue_and_closes_it_at_once(sukabumi):
     assert states(junk) == dict.fromkeys(junk, CaseState.CLOSED)
     assert states([kept]) == {kept: CaseState.RECEIVED}
     with schema_context(TENANT):
-        assert {case.outcome for case in Case.objects.filter(pk__in=junk)} == {Outcome.CANNOT_FOLLOW_UP}
+        assert {case.outcome for case in Case.objects.filter(reference__in=junk)} == {
+            Outcome.CANNOT_FOLLOW_UP
+        }
         entries = AuditEntry.objects.filter(action="close_as_junk")
-        assert sorted(entry.case_id for entry in entries) == junk
+        closed_ids = Case.objects.filter(reference__in=junk).values_list("pk", flat=True)
+        assert sorted(entry.case_id for entry in entries) == sorted(closed_ids)
         assert CaseEvent.objects.filter(kind="closed_as_junk").count() == 3
 
 
@@ -52,8 +59,8 @@ def test_the_reporter_sees_only_the_ordinary_outcome(sukabumi):
     client = api(TENANT)
     receipt = submit(client, FULL_REPORT).json()["receipt"]
     with schema_context(TENANT):
-        case_id = Case.objects.get().pk
-    assert close_through_api("intake_officer", [case_id]) == (200, {"closed": [case_id]})
+        reference = Case.objects.get().reference
+    assert close_through_api("intake_officer", [reference]) == (200, {"closed": [reference]})
 
     token = client.post("/api/v1/intake/session", {"receipt": receipt}, content_type="application/json")
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {token.json()['token']}"}
@@ -76,7 +83,7 @@ def test_only_intake_officers_and_supervisors_may_close_junk(sukabumi):
 
 def test_a_batch_with_a_case_past_intake_closes_nothing(sukabumi):
     junk = junk_cases(2)
-    reviewed = CaseFactory.create(tenant=TENANT, state=CaseState.DESK_REVIEW).pk
+    reviewed = CaseFactory.create(tenant=TENANT, state=CaseState.DESK_REVIEW).reference
     code, body = close_through_api("supervisor", [*junk, reviewed])
     assert code == 400 and str(reviewed) in body["errors"]["cases"]
     page = as_role("supervisor").post("/staff/kasus/tutup-sampah/", {"case": [*junk, reviewed]})
@@ -86,8 +93,8 @@ def test_a_batch_with_a_case_past_intake_closes_nothing(sukabumi):
         assert not AuditEntry.objects.filter(action="close_as_junk").exists()
 
 
-def test_unknown_or_malformed_case_ids_are_a_400(sukabumi):
-    for cases in ([], [999999], ["١٢"], "12", [True]):
+def test_unknown_or_malformed_case_references_are_a_400(sukabumi):
+    for cases in ([], ["WBS-2026-ZZZZZ"], [999999], ["١٢"], "WBS-2026-ZZZZZ", [None], ["x\x00"]):
         code, body = close_through_api("supervisor", cases)
         assert code == 400, cases
         assert "detail" in body

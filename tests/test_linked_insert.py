@@ -26,6 +26,7 @@ def report_values(receipt_hash: str, **more) -> dict:
         "category_id": Category.objects.get(code="pungli").pk,
         "received_on": date(2026, 3, 2),
         "receipt_hash": receipt_hash,
+        "reference": f"WBS-2026-{receipt_hash[:5].upper()}",  # unique, like the receipt hash
         "key_version": 1,
         "sealed_narrative": b"sealed",
         **more,

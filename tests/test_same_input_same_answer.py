@@ -17,7 +17,7 @@ from intake.models import Category, Message, Report
 from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.clock import tenant_today
-from tests.support.casework import EMAIL, TENANT, LetterCaseFactory, as_role
+from tests.support.casework import EMAIL, TENANT, LetterCaseFactory, as_role, reference_of
 from tests.support.clients import client_for, staff_client
 from tests.support.pages import alert_text, error_summary
 
@@ -239,8 +239,8 @@ def test_a_bad_case_action_gets_the_same_messages_from_the_page_and_the_api(
 ):
     case_id = in_state(LetterCaseFactory(), state)
     supervisor = as_role("supervisor")  # a verified session: the pages and the API alike
-    page_answer = page_errors(supervisor.post(f"/staff/kasus/{case_id}/{page_path}", form))
-    api_answer = api_errors(api_post(supervisor, f"/api/v1/cases/{case_id}/{api_path}", body))
+    page_answer = page_errors(supervisor.post(f"/staff/kasus/{reference_of(case_id)}/{page_path}", form))
+    api_answer = api_errors(api_post(supervisor, f"/api/v1/cases/{reference_of(case_id)}/{api_path}", body))
     assert page_answer == api_answer, problem
     with schema_context(TENANT):
         case = Case.objects.get(pk=case_id)
@@ -256,9 +256,9 @@ def test_assignments_the_service_refuses_get_its_message_on_both(sukabumi, who):
     supervisor = as_role("supervisor")
     reason = "beban\x00kerja" if who == "investigator" else "beban kerja"
     form = {"assignee": str(staff_id(who)), "reason": reason}
-    page_answer = page_errors(supervisor.post(f"/staff/kasus/{case_id}/penugasan/", form))
+    page_answer = page_errors(supervisor.post(f"/staff/kasus/{reference_of(case_id)}/penugasan/", form))
     body = {"assignee": staff_id(who), "reason": reason}
-    api_answer = api_errors(api_post(supervisor, f"/api/v1/cases/{case_id}/assign", body))
+    api_answer = api_errors(api_post(supervisor, f"/api/v1/cases/{reference_of(case_id)}/assign", body))
     assert page_answer == api_answer
     with schema_context(TENANT):
         assert Case.objects.get(pk=case_id).assignee_id is None
@@ -268,9 +268,15 @@ def test_a_note_with_any_character_is_kept_from_the_page_and_the_api_alike(sukab
     """Notes are sealed: a NUL character is no reason to refuse one, on either."""
     case_id = LetterCaseFactory().pk
     supervisor = as_role("supervisor")
-    assert supervisor.post(f"/staff/kasus/{case_id}/catatan/", {"body": "a\x00b"}).status_code == 302
-    assert api_post(supervisor, f"/api/v1/cases/{case_id}/notes", {"body": "c\x00d"}).status_code == 201
-    notes = supervisor.get(f"/api/v1/cases/{case_id}/notes").json()
+    assert (
+        supervisor.post(f"/staff/kasus/{reference_of(case_id)}/catatan/", {"body": "a\x00b"}).status_code
+        == 302
+    )
+    assert (
+        api_post(supervisor, f"/api/v1/cases/{reference_of(case_id)}/notes", {"body": "c\x00d"}).status_code
+        == 201
+    )
+    notes = supervisor.get(f"/api/v1/cases/{reference_of(case_id)}/notes").json()
     assert sorted(note["body"] for note in notes) == ["a\x00b", "c\x00d"]
 
 
@@ -375,7 +381,7 @@ def test_the_queue_the_csv_and_the_api_list_the_same_cases(sukabumi):
         ("assignee=unassigned", {unassigned.pk}),
     ]:
         api = supervisor.get(f"/api/v1/cases?{query}").json()
-        assert {row["id"] for row in api["results"]} == expected, query
+        assert {row["reference"] for row in api["results"]} == {references[pk] for pk in expected}, query
         page = supervisor.get(f"/staff/kasus/?{query}").content.decode()
         export = supervisor.get(f"/staff/kasus/ekspor.csv?{query}").content.decode("utf-8-sig")
         for pk, reference in references.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import time
 import uuid
@@ -23,6 +24,7 @@ from casework.models import Case, CaseEvent, CaseState, IdentityRequest, Interna
 from casework.services.identity import identity_decide
 from intake.encryption import ReportKey, current_tenant_key, seal
 from intake.models import Attachment, Category, KeyPurpose, Message, Report
+from intake.references import SYMBOLS
 from tenants.accounts.models import StaffRole, User
 from tenants.audit.models import AuditEntry
 from tenants.clock import tenant_today
@@ -96,13 +98,18 @@ PAGES = {
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_each_page_for_allowed_and_refused_roles(sukabumi, path):
-    assert_page_opens_only_for(path.replace("CASE", str(investigators_case().pk)), PAGES[path])
+    assert_page_opens_only_for(path.replace("CASE", investigators_case().reference), PAGES[path])
 
 
 def test_pages_need_both_sign_in_factors(sukabumi):
     case = new_case()
     anonymous = client_for(sukabumi)
-    for url in ("/staff/kasus/", f"/staff/kasus/{case.pk}/", "/staff/dasbor/", "/staff/laporan/catat/"):
+    for url in (
+        "/staff/kasus/",
+        f"/staff/kasus/{case.reference}/",
+        "/staff/dasbor/",
+        "/staff/laporan/catat/",
+    ):
         response = anonymous.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/staff/login/"), url
     password_only = client_for(sukabumi)
@@ -112,7 +119,7 @@ def test_pages_need_both_sign_in_factors(sukabumi):
         ).status_code
         == 302
     )
-    response = password_only.get(f"/staff/kasus/{case.pk}/")
+    response = password_only.get(f"/staff/kasus/{case.reference}/")
     assert response.status_code == 302 and "/staff/login/" in response["Location"]
     assert WHAT not in password_only.get("/staff/kasus/").content.decode()
 
@@ -143,7 +150,10 @@ def test_the_queue_filters_sorts_and_highlights_overdue(sukabumi):
     html = client.get("/staff/kasus/").content.decode()
     order = [html.index(references[pk]) for pk in (late.pk, soon.pk, mine.pk)]
     assert order == sorted(order), "soonest deadline first"
-    assert re.search(rf'<tr class="overdue">\s*<td class="nowrap"><a href="/staff/kasus/{late.pk}/"', html)
+    assert re.search(
+        rf'<tr class="overdue">\s*(?:<td>.*?</td>\s*)?<td class="nowrap"><a href="/staff/kasus/{late.reference}/"',
+        html,
+    )
     assert "Terlambat" in html
 
     html = client.get("/staff/kasus/?sort=-next_due").content.decode()
@@ -175,7 +185,7 @@ def tenant_date() -> date:
 
 
 def case_links(html: str) -> list[str]:
-    return re.findall(r'<a href="/staff/kasus/\d+/">', html)
+    return re.findall(r'<a href="/staff/kasus/WBS-[0-9]{4}-[0-9A-Z]{5}/">', html)
 
 
 def test_the_queue_pages_by_fifty(sukabumi):
@@ -206,7 +216,7 @@ def test_workload_counts_open_cases_per_handler_and_team(sukabumi):
 
 def test_the_case_page_shows_the_report_but_never_the_identity(sukabumi):
     case = investigators_case(files=[("foto.jpg", jpeg_with_gps())])
-    html = as_role("investigator").get(f"/staff/kasus/{case.pk}/").content.decode()
+    html = as_role("investigator").get(f"/staff/kasus/{case.reference}/").content.decode()
     for text in (WHAT, "Petugas loket 3", "DPMPTSP", "Mal Pelayanan Publik", "Rahasia", "foto.jpg"):
         assert text in html, text
     assert IDENTITY_NAME not in html and IDENTITY_NIK not in html
@@ -216,7 +226,7 @@ def test_the_case_page_shows_the_report_but_never_the_identity(sukabumi):
 
 def test_staff_actions_on_the_case_page(sukabumi):
     case = investigators_case()
-    url = f"/staff/kasus/{case.pk}/"
+    url = f"/staff/kasus/{case.reference}/"
     intake, investigator, supervisor = (
         as_role("intake_officer"),
         as_role("investigator"),
@@ -286,7 +296,7 @@ def test_staff_actions_on_the_case_page(sukabumi):
 
 def test_identity_is_shown_only_with_approved_access_and_every_view_is_recorded(sukabumi):
     case = investigators_case()
-    url = f"/staff/kasus/{case.pk}/"
+    url = f"/staff/kasus/{case.reference}/"
     investigator = as_role("investigator")
     assert investigator.post(url + "identitas/minta/", {"reason": "pendek"}).status_code == 400
     assert investigator.post(url + "identitas/").status_code == 403  # no approved access yet
@@ -310,11 +320,11 @@ def test_identity_is_shown_only_with_approved_access_and_every_view_is_recorded(
     assert audit_actions().count("identity_view") == 1
 
     anonymous = investigators_case(identity_mode="anonymous", identity=None)
-    html = investigator.get(f"/staff/kasus/{anonymous.pk}/").content.decode()
+    html = investigator.get(f"/staff/kasus/{anonymous.reference}/").content.decode()
     assert "Pelapor anonim" in html and "Minta identitas" not in html
     assert (
         investigator.post(
-            f"/staff/kasus/{anonymous.pk}/identitas/minta/", {"reason": "Perlu dimintai keterangan."}
+            f"/staff/kasus/{anonymous.reference}/identitas/minta/", {"reason": "Perlu dimintai keterangan."}
         ).status_code
         == 400
     )
@@ -322,7 +332,7 @@ def test_identity_is_shown_only_with_approved_access_and_every_view_is_recorded(
 
 def test_malformed_input_is_a_400_never_a_500(sukabumi):
     case = new_case()
-    url = f"/staff/kasus/{case.pk}/"
+    url = f"/staff/kasus/{case.reference}/"
     supervisor = as_role("supervisor")
     for data in ({"assignee": "abc"}, {"team": "x1"}, {"assignee": "9" * 30}, {"assignee": "999999"}):
         assert supervisor.post(url + "penugasan/", data).status_code == 400, data
@@ -352,18 +362,18 @@ def test_an_excluded_person_cannot_find_the_case_anywhere(sukabumi):
         reference = Case.objects.select_related("report").get(pk=hidden.pk).report.reference
         colleague_pk = User.objects.get(email=colleague).pk
     excluded = staff_client_of(colleague)
-    assert excluded.get(f"/staff/kasus/{hidden.pk}/").status_code == 200
+    assert excluded.get(f"/staff/kasus/{hidden.reference}/").status_code == 200
     before = dashboard_total(excluded)
 
     response = as_role("supervisor").post(
-        f"/staff/kasus/{hidden.pk}/pengecualian/", {"user": colleague_pk, "reason": "Saudara terlapor"}
+        f"/staff/kasus/{hidden.reference}/pengecualian/", {"user": colleague_pk, "reason": "Saudara terlapor"}
     )
     assert response.status_code == 302
 
-    assert excluded.get(f"/staff/kasus/{hidden.pk}/").status_code == 404
-    assert excluded.get(f"/staff/kasus/{hidden.pk}/ringkasan.pdf").status_code == 404
-    assert excluded.post(f"/staff/kasus/{hidden.pk}/catatan/", {"body": "x"}).status_code == 404
-    assert excluded.get(f"/staff/kasus/{other.pk}/").status_code == 200
+    assert excluded.get(f"/staff/kasus/{hidden.reference}/").status_code == 404
+    assert excluded.get(f"/staff/kasus/{hidden.reference}/ringkasan.pdf").status_code == 404
+    assert excluded.post(f"/staff/kasus/{hidden.reference}/catatan/", {"body": "x"}).status_code == 404
+    assert excluded.get(f"/staff/kasus/{other.reference}/").status_code == 200
     for page in ("/staff/kasus/?state=all", "/staff/kasus/terlambat/", "/staff/beban-kerja/"):
         assert reference not in excluded.get(page).content.decode(), page
     assert dashboard_total(excluded) == before - 1
@@ -378,16 +388,20 @@ def test_declaring_ones_own_conflict_hides_the_case(sukabumi):
     case = investigators_case()
     investigator = as_role("investigator")
     response = investigator.post(
-        f"/staff/kasus/{case.pk}/pengecualian/", {"user": "self", "reason": "Tetangga"}
+        f"/staff/kasus/{case.reference}/pengecualian/", {"user": "self", "reason": "Tetangga"}
     )
     assert response.status_code == 302 and response["Location"] == "/staff/kasus/"
-    assert investigator.get(f"/staff/kasus/{case.pk}/").status_code == 404
+    assert investigator.get(f"/staff/kasus/{case.reference}/").status_code == 404
     # Only a supervisor excludes someone else.
     intake = person("intake_officer")
     other = investigators_case()
-    response = investigator.post(f"/staff/kasus/{other.pk}/pengecualian/", {"user": intake.pk, "reason": "x"})
+    response = investigator.post(
+        f"/staff/kasus/{other.reference}/pengecualian/", {"user": intake.pk, "reason": "x"}
+    )
     assert response.status_code == 403
-    response = investigator.post(f"/staff/kasus/{other.pk}/pengecualian/", {"user": "self", "reason": ""})
+    response = investigator.post(
+        f"/staff/kasus/{other.reference}/pengecualian/", {"user": "self", "reason": ""}
+    )
     assert response.status_code == 400
 
 
@@ -402,7 +416,7 @@ def dashboard_total(client: Client) -> int:
 
 
 def evidence_link(client: Client, case: Case) -> str:
-    html = client.get(f"/staff/kasus/{case.pk}/").content.decode()
+    html = client.get(f"/staff/kasus/{case.reference}/").content.decode()
     match = re.search(r'href="(/staff/bukti/[^"]+/)" download', html)
     assert match, "no evidence link on the case page"
     return match.group(1)
@@ -451,7 +465,8 @@ def test_an_evidence_link_stops_working_once_the_person_is_excluded(sukabumi):
     assert (
         as_role("supervisor")
         .post(
-            f"/staff/kasus/{case.pk}/pengecualian/", {"user": person("investigator").pk, "reason": "Kerabat"}
+            f"/staff/kasus/{case.reference}/pengecualian/",
+            {"user": person("investigator").pk, "reason": "Kerabat"},
         )
         .status_code
         == 302
@@ -485,7 +500,7 @@ def test_the_csv_has_the_case_list_without_identity_or_narrative(sukabumi):
 def test_the_pdf_summary_has_narrative_timeline_and_outcome_but_no_identity(sukabumi):
     case = investigators_case()
     investigator = as_role("investigator")
-    url = f"/staff/kasus/{case.pk}/"
+    url = f"/staff/kasus/{case.reference}/"
     as_role("intake_officer").post(url + "langkah/", {"transition": "start_verification"})
     investigator.post(
         url + "langkah/",
@@ -598,6 +613,10 @@ def test_recording_refuses_a_future_date_and_stores_nothing(sukabumi):
 # --- A fixed number of queries --------------------------------------------------
 
 
+# Distinct references for bulk-made cases (random ones could meet in a thousand).
+BULK_REFERENCES = ("".join(symbols) for symbols in itertools.product(SYMBOLS, repeat=5))
+
+
 def bulk_cases(count: int) -> list[int]:
     """Many reports and cases quickly: one report key, sealed narratives, one INSERT each."""
     with schema_context(TENANT):
@@ -617,6 +636,7 @@ def bulk_cases(count: int) -> list[int]:
                     category=category,
                     channel="letter",
                     received_on=today - timedelta(days=index % 300),
+                    reference=f"WBS-{today.year}-{next(BULK_REFERENCES)}",
                     receipt_hash=uuid.uuid4().hex + uuid.uuid4().hex,
                     key_version=version,
                     wrapped_key=seal(data_key, raw_key, context=f"report:{uid}"),
@@ -630,6 +650,7 @@ def bulk_cases(count: int) -> list[int]:
             [
                 Case(
                     report=report,
+                    reference=report.reference,
                     received_on=report.received_on,
                     state=[CaseState.RECEIVED, CaseState.VERIFICATION, CaseState.DESK_REVIEW][index % 3],
                     next_due=today + timedelta(days=(index % 40) - 20),
@@ -660,14 +681,14 @@ def test_queue_and_case_pages_use_a_fixed_number_of_queries(sukabumi, monkeypatc
     monkeypatch.setattr("tenants.accounts.staff_sessions.ACTIVITY_RESOLUTION_SECONDS", 24 * 3600)
     case = new_case(files=[("foto.jpg", jpeg_with_gps())])
     supervisor = as_role("supervisor")
-    supervisor.post(f"/staff/kasus/{case.pk}/catatan/", {"body": "Catatan pertama"})
-    supervisor.post(f"/staff/kasus/{case.pk}/pesan/", {"body": "Pesan pertama"})
+    supervisor.post(f"/staff/kasus/{case.reference}/catatan/", {"body": "Catatan pertama"})
+    supervisor.post(f"/staff/kasus/{case.reference}/pesan/", {"body": "Pesan pertama"})
     bulk_cases(9)
     pages = {
         "queue": "/staff/kasus/?state=all",
         "queue filtered": "/staff/kasus/?assignee=unassigned&sort=-next_due",
         "overdue": "/staff/kasus/terlambat/",
-        "case": f"/staff/kasus/{case.pk}/",
+        "case": f"/staff/kasus/{case.reference}/",
         "dashboard": "/staff/dasbor/",
         "workload": "/staff/beban-kerja/",
     }
@@ -691,7 +712,7 @@ def test_the_staff_pages_read_in_english_after_the_switch(sukabumi):
     assert client.post("/i18n/setlang/", {"language": "en", "next": "/staff/"}).status_code == 302
     expected = {
         "/staff/kasus/": ["Case queue", "Next deadline", "Overdue only", "Export CSV", "Letter", "Received"],
-        f"/staff/kasus/{case.pk}/": [
+        f"/staff/kasus/{case.reference}/": [
             "Messages with the reporter",
             "Internal notes",
             "State and deadlines",

@@ -3,7 +3,7 @@
 Every endpoint reaches cases only through ``casework.access``: the list is the
 queue selector's (``casework.selectors.queue``: the staff pages' filters, read by the
 same ``CaseQueueQuery``, from ``listable_cases``) and each case is
-``case_for(user, pk)``, so a person excluded from a case (conflict of interest) gets
+``case_for(user, reference)``, so a person excluded from a case (conflict of interest) gets
 exactly the 404 of a case that does not exist. Roles that do not handle cases get 403
 on every endpoint, whatever the id; an action the person's roles do not allow on a
 case they can see is 403 with the roles it needs.
@@ -85,10 +85,10 @@ def team_data(team: Team | None) -> dict[str, Any] | None:
 
 
 class CaseSummarySerializer(serializers.Serializer):
-    """One case as the queue shows it: no report content."""
+    """One case as the queue shows it: no report content. The reference names it (its row id
+    would tell the order of arrival)."""
 
-    id = serializers.IntegerField()
-    reference = serializers.CharField(source="report.reference")
+    reference = serializers.CharField()
     state = serializers.ChoiceField(choices=CaseState.choices)
     state_label = serializers.CharField(source="get_state_display")
     outcome = serializers.CharField()
@@ -136,7 +136,7 @@ class NarrativeSerializer(serializers.Serializer):
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
-    """Documentation shape of GET /api/v1/cases/<id> (built by ``case_detail``)."""
+    """Documentation shape of GET /api/v1/cases/<reference> (built by ``case_detail``)."""
 
     identity_mode = serializers.CharField(
         help_text="whether the reporter gave an identity; never the identity"
@@ -153,7 +153,9 @@ class CaseDetailSerializer(CaseSummarySerializer):
 
 
 TAGS = ["cases"]
-CASE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="the case's id")
+CASE_ID = OpenApiParameter(
+    "reference", str, OpenApiParameter.PATH, description="the case's reference (WBS-2026-7KQ4M)"
+)
 ERROR_RESPONSE = inline_serializer(
     "CaseError", {"detail": serializers.CharField(), "errors": serializers.DictField(required=False)}
 )
@@ -206,10 +208,10 @@ class CaseAPIView(TenantScopedAPIView):
         assert isinstance(user, User)  # IsVerifiedStaff let only a signed-in account through
         return user
 
-    def case(self, pk: Any) -> Case:
+    def case(self, reference: str) -> Case:
         """The case, through the choke point: 403 for roles that handle no cases, else 404 or the case."""
         require(self.request.user, "view_cases")
-        return case_for(self.request.user, pk)
+        return case_for(self.request.user, reference)
 
 
 # --- Cases: list and detail ---------------------------------------------------------------------
@@ -324,8 +326,8 @@ class CaseDetailView(CaseAPIView):
         summary="One case, with its narrative (never the reporter's identity)",
         responses={200: CaseDetailSerializer, **ERRORS},
     )
-    def get(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def get(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         return Response(case_detail(case, request.user, language=self.language()))
 
 
@@ -342,8 +344,8 @@ class CaseTransitionView(CaseAPIView):
         request=CaseTransitionInput,
         responses={200: CaseDetailSerializer, **ERRORS},
     )
-    def post(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def post(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         case = case_transition(case=case, actor=request.user, **self.body(CaseTransitionInput))
         # The step's result, even when it took the case out of this person's view (a step out
         # of intake): they may see what they just did, and nothing of the case after it.
@@ -360,14 +362,14 @@ class CasesCloseAsJunkView(CaseAPIView):
         request=CasesCloseAsJunkInput,
         responses={
             200: inline_serializer(
-                "ClosedAsJunk", {"closed": serializers.ListField(child=serializers.IntegerField())}
+                "ClosedAsJunk", {"closed": serializers.ListField(child=serializers.CharField())}
             ),
             **ERRORS,
         },
     )
     def post(self, request: Request) -> Response:
-        closed = cases_close_as_junk(actor=request.user, case_ids=self.body(CasesCloseAsJunkInput)["cases"])
-        return Response({"closed": [case.pk for case in closed]})
+        closed = cases_close_as_junk(actor=request.user, references=self.body(CasesCloseAsJunkInput)["cases"])
+        return Response({"closed": [case.reference for case in closed]})
 
 
 ASSIGNEE_OPTIONS = inline_serializer(
@@ -384,8 +386,8 @@ class CaseAssignView(CaseAPIView):
         summary="Who the case can be given to",
         responses={200: ASSIGNEE_OPTIONS, **ERRORS},
     )
-    def get(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def get(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         require(request.user, "assign")
         return Response(
             {
@@ -401,8 +403,8 @@ class CaseAssignView(CaseAPIView):
         request=CaseAssignInput,
         responses={200: CaseSummarySerializer, **ERRORS},
     )
-    def post(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def post(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         require(request.user, "assign")
         given = self.body(CaseAssignInput)
         case = case_assign(
@@ -412,7 +414,7 @@ class CaseAssignView(CaseAPIView):
             team_id=given["team"],
             reason=given["reason"],
         )
-        case = self.case(case.pk)
+        case = self.case(case.report.reference)
         return Response(CaseSummarySerializer(case, context={"language": self.language()}).data)
 
 
@@ -428,8 +430,8 @@ class CaseMessagesView(CaseAPIView):
         summary="The conversation with the reporter",
         responses={200: inline_serializer("CaseMessage", MESSAGE_FIELDS, many=True), **ERRORS},
     )
-    def get(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def get(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         key = report_key(case.report)
         attachments = Attachment.objects.filter(report=case.report, message__isnull=False)
         names: dict[int, list[str]] = {}
@@ -459,8 +461,8 @@ class CaseMessagesView(CaseAPIView):
         request=CaseMessageInput,
         responses={201: inline_serializer("CaseMessageOut", MESSAGE_FIELDS), **ERRORS},
     )
-    def post(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def post(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         require(request.user, "message_reporter")
         body = self.body(CaseMessageInput)["body"]
         # The service records the timeline event and the audit entry with the message.
@@ -497,8 +499,8 @@ class CaseNotesView(CaseAPIView):
         summary="Internal notes (never shown to the reporter)",
         responses={200: inline_serializer("CaseNote", NOTE_FIELDS, many=True), **ERRORS},
     )
-    def get(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def get(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         report_key(case.report)  # 410 once the report was destroyed
         return Response(
             [
@@ -514,8 +516,8 @@ class CaseNotesView(CaseAPIView):
         request=CaseNoteInput,
         responses={201: inline_serializer("CaseNoteOut", NOTE_FIELDS), **ERRORS},
     )
-    def post(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def post(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         require(request.user, "write_note")
         note = case_add_note(case=case, actor=request.user, body=self.body(CaseNoteInput)["body"])
         return Response(note_data(note, case), status=status.HTTP_201_CREATED)
@@ -525,7 +527,7 @@ class CaseNotesView(CaseAPIView):
 
 EXCLUSION_FIELDS: dict[str, serializers.Field] = {
     "id": serializers.IntegerField(),
-    "case": serializers.IntegerField(),
+    "case": serializers.CharField(help_text="the case's reference"),
     "person": PersonSerializer(),
     "reason": serializers.CharField(),
     "declared_by_self": serializers.BooleanField(),
@@ -541,7 +543,7 @@ EXCLUSION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="t
 def exclusion_data(exclusion: Exclusion) -> dict[str, Any]:
     return {
         "id": exclusion.pk,
-        "case": exclusion.case_id,
+        "case": exclusion.case.reference,
         "person": person(exclusion.user),
         "reason": exclusion.reason,
         "declared_by_self": exclusion.declared_by_self,
@@ -562,12 +564,15 @@ class CaseExclusionsView(CaseAPIView):
         summary="The exclusions in force on the case (supervisors)",
         responses={200: inline_serializer("CaseExclusion", EXCLUSION_FIELDS, many=True), **ERRORS},
     )
-    def get(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def get(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         require(request.user, "exclude_others")
         exclusions = Exclusion.objects.in_force().filter(case=case)
         return Response(
-            [exclusion_data(item) for item in exclusions.select_related("user", "created_by", "lifted_by")]
+            [
+                exclusion_data(item)
+                for item in exclusions.select_related("case", "user", "created_by", "lifted_by")
+            ]
         )
 
     @extend_schema(
@@ -577,8 +582,8 @@ class CaseExclusionsView(CaseAPIView):
         request=CaseExcludeInput,
         responses={201: inline_serializer("CaseExclusionOut", EXCLUSION_FIELDS), **ERRORS},
     )
-    def post(self, request: Request, pk: str) -> Response:
-        case = self.case(pk)
+    def post(self, request: Request, reference: str) -> Response:
+        case = self.case(reference)
         given = self.body(CaseExcludeInput)
         exclusion = case_exclude(case=case, actor=request.user, user_id=given["user"], reason=given["reason"])
         return Response(exclusion_data(exclusion), status=status.HTTP_201_CREATED)
@@ -610,7 +615,7 @@ class ExclusionListView(ExclusionAPIView, generics.ListAPIView):
         require(self.request.user, "lift_exclusion")
         return (
             exclusions_for(self.request.user)
-            .select_related("user", "created_by", "lifted_by")
+            .select_related("case", "user", "created_by", "lifted_by")
             .order_by("-created_at", "-pk")
         )
 

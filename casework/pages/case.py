@@ -57,15 +57,15 @@ def _case_response(
 
 @require_GET
 @needs("view_cases")
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _case_response(request, case_for(request.user, pk))
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_response(request, case_for(request.user, reference))
 
 
 def _case_action(
-    request: HttpRequest, pk: int, form: str, run: Callable[[Case], Any], done: str
+    request: HttpRequest, reference: str, form: str, run: Callable[[Case], Any], done: str
 ) -> HttpResponse:
     """Run one action on a visible case; back to the case page, or the page with the errors."""
-    case = case_for(request.user, pk)
+    case = case_for(request.user, reference)
     try:
         run(case)
     except InvalidInput as invalid:
@@ -76,16 +76,16 @@ def _case_action(
     if not sees(request.user, case):  # e.g. a step out of intake: now with those who handle it next
         messages.info(request, _("Kasus ini kini ditangani petugas lain dan tidak lagi tampil untuk Anda."))
         return redirect("staff-queue")
-    return redirect(reverse("staff-case", args=[case.pk]) + f"#{form}")
+    return redirect(reverse("staff-case", args=[case.report.reference]) + f"#{form}")
 
 
 @require_POST
 @needs("view_cases")
-def case_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_transition_view(request: HttpRequest, reference: str) -> HttpResponse:
     post = request.POST
     return _case_action(
         request,
-        pk,
+        reference,
         "workflow",
         lambda case: case_transition(
             case=case,
@@ -101,19 +101,19 @@ def case_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @needs("message_reporter")
-def case_message_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_message_view(request: HttpRequest, reference: str) -> HttpResponse:
     def send(case: Case) -> None:
         case_message_reporter(case=case, actor=request.user, body=request.POST.get("body", ""))
 
-    return _case_action(request, pk, "messages", send, _("Pesan terkirim ke pelapor."))
+    return _case_action(request, reference, "messages", send, _("Pesan terkirim ke pelapor."))
 
 
 @require_POST
 @needs("write_note")
-def case_note_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_note_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _case_action(
         request,
-        pk,
+        reference,
         "notes",
         lambda case: case_add_note(case=case, actor=request.user, body=request.POST.get("body", "")),
         _("Catatan internal tersimpan."),
@@ -122,10 +122,10 @@ def case_note_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @needs("upload_evidence")
-def case_evidence_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_evidence_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _case_action(
         request,
-        pk,
+        reference,
         "evidence",
         lambda case: case_add_evidence(
             case=case, actor=request.user, files=request.FILES.getlist("evidence")
@@ -144,7 +144,7 @@ def _chosen_id(value: str, field: str) -> int | None:
 
 @require_POST
 @needs("assign")
-def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
     def assign(case: Case) -> None:
         given = validated(CaseAssignInput, request.POST)  # as the API reads its body
         case_assign(
@@ -155,13 +155,13 @@ def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
             reason=given["reason"],
         )
 
-    return _case_action(request, pk, "assign", assign, _("Penugasan tersimpan."))
+    return _case_action(request, reference, "assign", assign, _("Penugasan tersimpan."))
 
 
 @require_POST
 @needs("declare_conflict")
-def case_exclude_view(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_for(request.user, pk)
+def case_exclude_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference)
     person = request.POST.get("user", "")
     own = person in {"self", str(request.user.pk)}
     try:
@@ -181,15 +181,15 @@ def case_exclude_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("staff-queue")
     messages.success(request, _("Petugas tersebut dikecualikan dari kasus ini."))
-    return redirect(reverse("staff-case", args=[case.pk]) + "#conflict")
+    return redirect(reverse("staff-case", args=[case.report.reference]) + "#conflict")
 
 
 @require_POST
 @needs("request_identity")
-def case_identity_request_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_identity_request_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _case_action(
         request,
-        pk,
+        reference,
         "identity",
         lambda case: identity_request(case=case, actor=request.user, reason=request.POST.get("reason", "")),
         _("Permintaan identitas dikirim ke penjaga identitas."),
@@ -198,9 +198,9 @@ def case_identity_request_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @needs("view_cases")
-def case_identity_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_identity_view(request: HttpRequest, reference: str) -> HttpResponse:
     """The reporter's identity, for a handler with live approved access; every view is recorded."""
-    case = case_for(request.user, pk)
+    case = case_for(request.user, reference)
     try:
         identity = identity_view(case=case, actor=request.user)
     except PermissionError as refused:
@@ -224,8 +224,8 @@ def evidence_download_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 @needs("export_case_summary")
-def case_summary_export(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_for(request.user, pk)
+def case_summary_export(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference)
     tenant = request.tenant  # type: ignore[attr-defined]
     content = case_summary_pdf(case=case, actor=request.user, tenant_name=tenant.official_name)
     return download(

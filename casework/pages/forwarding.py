@@ -70,8 +70,8 @@ def _forward_page(
 
 @require_http_methods(["GET", "POST"])
 @needs("forward_case")
-def case_forward_view(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_for(request.user, pk)
+def case_forward_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference)
     if request.method == "GET":
         return _forward_page(request, case)
     post = request.POST
@@ -96,4 +96,4 @@ def case_forward_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _("Kasus diteruskan kepada %(name)s.") % {"name": forwarded.receiver.official_name},
     )
-    return redirect("staff-case", pk=case.pk)
+    return redirect("staff-case", reference=case.report.reference)

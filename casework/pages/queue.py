@@ -84,7 +84,7 @@ def workload_view(request: HttpRequest) -> HttpResponse:
 def close_as_junk(request: HttpRequest) -> HttpResponse:
     """The rows ticked in the queue, closed as junk in one step (casework.services.junk)."""
     try:
-        closed = cases_close_as_junk(actor=request.user, case_ids=request.POST.getlist("case"))
+        closed = cases_close_as_junk(actor=request.user, references=request.POST.getlist("case"))
     except InvalidInput as refused:
         context = _queue_context(
             request,

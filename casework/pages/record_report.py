@@ -88,7 +88,6 @@ def record_report(request: HttpRequest) -> HttpResponse:
     context = {
         "receipt": submitted.receipt,
         "report": submitted.report,
-        "case_id": submitted.case_id,
         "channel": channel,
         "channel_label": dict(OFFLINE_CHANNELS)[channel],
         "received_on": received_on,

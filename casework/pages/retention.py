@@ -38,15 +38,14 @@ def _retention_page(
         overseen_cases(user)
         .filter(state=CaseState.CLOSED, shredded_on__isnull=True, retain_until__isnull=False)
         .select_related("report__category", "deletion_request__requested_by")
-        .order_by("retain_until", "pk")
+        .order_by("retain_until", "reference")
     )
     rows = []
     for case in cases[:RETENTION_SHOWN]:
         pending: EarlyDeletionRequest | None = getattr(case, "deletion_request", None)
         rows.append(
             {
-                "pk": case.pk,
-                "anchor": f"case-{case.pk}",
+                "anchor": f"case-{case.report.reference}",
                 "reference": case.report.reference,
                 "category": case.report.category.name_id,
                 "closed_on": case.closed_on,
@@ -69,8 +68,8 @@ def _retention_page(
     return render_staff_page(request, "casework/retention.html", context, status=status)
 
 
-def _retention_case(user: Any, pk: int) -> Case:
-    return overseen_case_for(user, pk)
+def _retention_case(user: Any, reference: str) -> Case:
+    return overseen_case_for(user, reference)
 
 
 @require_GET
@@ -81,12 +80,12 @@ def retention_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @needs("request_early_deletion")
-def retention_request_view(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _retention_case(request.user, pk)
+def retention_request_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _retention_case(request.user, reference)
     try:
         case_request_early_deletion(case=case, actor=request.user, reason=request.POST.get("reason", ""))
     except InvalidInput as invalid:
-        return _retention_page(request, errors=invalid.errors, failed=f"case-{pk}", status=400)
+        return _retention_page(request, errors=invalid.errors, failed=f"case-{reference}", status=400)
     messages.success(
         request, _("Permintaan pemusnahan dini tercatat; administrator lain harus menyetujuinya.")
     )
@@ -95,8 +94,8 @@ def retention_request_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @needs("approve_early_deletion")
-def retention_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _retention_case(request.user, pk)
+def retention_decide_view(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _retention_case(request.user, reference)
     decision = request.POST.get("decision", "")
     try:
         if decision == "approve":
@@ -108,6 +107,6 @@ def retention_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise InvalidInput({"decision": "Keputusan tidak dikenal. / Unknown decision."})
     except InvalidInput as invalid:
-        return _retention_page(request, errors=invalid.errors, failed=f"case-{pk}", status=400)
+        return _retention_page(request, errors=invalid.errors, failed=f"case-{reference}", status=400)
     messages.success(request, done)
     return redirect("staff-retention")

@@ -15,7 +15,7 @@ from casework.models import (
     Outcome,
 )
 from casework.selectors.timeline import EVENT_LABELS, person_name
-from intake.models import Channel, Report
+from intake.models import Channel
 from tenants.clock import tenant_zone
 
 # --- Export rows ----------------------------------------------------------------
@@ -43,8 +43,7 @@ def case_list_rows(cases: QuerySet[Case]) -> Iterable[list[str]]:
     outcomes = dict(Outcome.choices)
     channels = dict(Channel.choices)
     rows = cases.values_list(
-        "report_id",
-        "report__received_on",
+        "reference",
         "report__category__code",
         "report__channel",
         "state",
@@ -59,9 +58,9 @@ def case_list_rows(cases: QuerySet[Case]) -> Iterable[list[str]]:
         "team__name",
     )
     for row in rows.iterator(chunk_size=2000):
-        (report_id, report_received, category, channel, state, outcome, received, *dues, email, team) = row
+        (reference, category, channel, state, outcome, received, *dues, email, team) = row
         yield [
-            Report(pk=report_id, received_on=report_received).reference,
+            reference,
             category or "",
             str(channels.get(channel, channel)),
             str(states.get(state, state)),

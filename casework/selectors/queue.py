@@ -209,7 +209,7 @@ class CaseQueueQuery(serializers.Serializer):
 
 
 def filtered_cases(user: Any, filters: QueueFilters, *, today: date | None = None) -> QuerySet[Case]:
-    """The listable cases matching the filters, in the filters' order (then by id)."""
+    """The listable cases matching the filters, in the filters' order (then by reference)."""
     today = today or tenant_today()
     cases = listable_cases(user)
     if filters.state == "open":
@@ -238,7 +238,8 @@ def filtered_cases(user: Any, filters: QueueFilters, *, today: date | None = Non
         if filters.sort == "-next_due"
         else F("next_due").asc(nulls_last=True)
     )
-    return cases.order_by(due, "id")
+    # Ties by the random reference: by id they would tell the order of a day's arrivals.
+    return cases.order_by(due, "reference")
 
 
 def queue_page_cases(cases: QuerySet[Case]) -> QuerySet[Case]:

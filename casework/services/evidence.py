@@ -95,7 +95,8 @@ def evidence_download(*, token: str, actor: Any) -> EvidenceDownload:
         raise EvidenceLinkInvalid() from error
     if claims["u"] != getattr(actor, "pk", None):
         raise EvidenceLinkInvalid()
-    case = case_for(actor, claims["c"])  # visibility is checked now, not when the link was made
+    reference = Case.objects.filter(pk=claims["c"]).values_list("report__reference", flat=True).first()
+    case = case_for(actor, reference or "")  # visibility is checked now, not when the link was made
     attachment = Attachment.objects.filter(pk=claims["a"], report_id=case.report_id).first()
     if attachment is None:
         raise Http404("Berkas tidak ditemukan. / No such file.")

@@ -128,7 +128,7 @@ def case_forward(
 ) -> ForwardedCase:
     """Forward a case to another tenant; raises NotAllowed, Http404 or InvalidInput saying why not."""
     require(actor, "forward_case")
-    case = case_for(actor, case.pk)  # excluded people cannot forward what they may not see
+    case = case_for(actor, case.report.reference)  # excluded people cannot forward what they may not see
     sender_schema = connection.schema_name
     sender = current_tenant()
     receiver = _receiver(to_tenant_slug, sender_schema)

@@ -38,42 +38,40 @@ JUNK_SUMMARY = (
 )
 CHOOSE_CASES = "Pilih kasus yang akan ditutup. / Choose the cases to close."
 TOO_MANY = f"Paling banyak {MAX_CASES_AT_ONCE} kasus sekaligus. / At most {MAX_CASES_AT_ONCE} cases at once."
-UNKNOWN_CASES = "Kasus tidak dikenal: {ids}. / Unknown cases."
+UNKNOWN_CASES = "Kasus tidak dikenal: {references}. / Unknown cases."
 NOT_IN_INTAKE = (
-    "Hanya kasus berstatus Diterima atau Verifikasi yang dapat ditutup sebagai sampah: {ids}. "
+    "Hanya kasus berstatus Diterima atau Verifikasi yang dapat ditutup sebagai sampah: {references}. "
     "/ Only cases still in intake can be closed as junk."
 )
 
 
-def _case_ids(given: Sequence[Any]) -> list[int]:
-    """Ids as ASCII digits only; anything else is no case of ours."""
-    ids: list[int] = []
-    for value in given:
-        text = str(value)
-        if not (text.isascii() and text.isdigit() and len(text) <= 18):
-            raise InvalidInput({"cases": UNKNOWN_CASES.format(ids=text[:40])})
-        ids.append(int(text))
-    return sorted(set(ids))
+def _references(given: Sequence[Any]) -> list[str]:
+    """Case references as staff type or tick them (any case, spaces around ignored)."""
+    return sorted({str(value).strip().upper()[:40] for value in given if str(value).strip()})
 
 
-def cases_close_as_junk(*, actor: Any, case_ids: Sequence[Any]) -> list[Case]:
+def cases_close_as_junk(*, actor: Any, references: Sequence[Any]) -> list[Case]:
     """Close the chosen intake cases as junk, or raise InvalidInput / NotAllowed and change nothing."""
     require(actor, "close_as_junk")
-    ids = _case_ids(case_ids)
-    if not ids:
+    references = _references(references)
+    if not references:
         raise InvalidInput({"cases": CHOOSE_CASES})
-    if len(ids) > MAX_CASES_AT_ONCE:
+    if len(references) > MAX_CASES_AT_ONCE:
         raise InvalidInput({"cases": TOO_MANY})
     with transaction.atomic():
         # Visibility first, through the choke point; then lock the rows to close.
-        visible = set(visible_cases(actor).filter(pk__in=ids).values_list("pk", flat=True))
-        if missing := [pk for pk in ids if pk not in visible]:
-            raise InvalidInput({"cases": UNKNOWN_CASES.format(ids=", ".join(map(str, missing[:20])))})
+        visible = visible_cases(actor).filter(reference__in=references)
+        known = set(visible.values_list("reference", flat=True))
+        if missing := [reference for reference in references if reference not in known]:
+            raise InvalidInput({"cases": UNKNOWN_CASES.format(references=", ".join(missing[:20]))})
         cases = list(
-            Case.objects.select_for_update().select_related("report").filter(pk__in=ids).order_by("pk")
+            Case.objects.select_for_update()
+            .select_related("report")
+            .filter(pk__in=visible.values("pk"))
+            .order_by("reference")
         )
-        if further := [case.pk for case in cases if case.state not in JUNK_STATES]:
-            raise InvalidInput({"cases": NOT_IN_INTAKE.format(ids=", ".join(map(str, further[:20])))})
+        if further := [case.reference for case in cases if case.state not in JUNK_STATES]:
+            raise InvalidInput({"cases": NOT_IN_INTAKE.format(references=", ".join(further[:20]))})
         today = tenant_today()
         notice = reporter_notice("conclude")
         for case in cases:

@@ -33,7 +33,7 @@ from django_tenants.utils import schema_context
 
 from casework.access import require
 from casework.models import Case, CaseEvent, CaseState, EarlyDeletionRequest, InternalNote, RetentionPolicy
-from intake.models import Attachment, Message, Report, ReporterSession
+from intake.models import Attachment, Message, Report
 from tenants.audit.trail import audit_record
 from tenants.clock import tenant_today
 from tenants.db import connection
@@ -71,7 +71,6 @@ def _shred(case: Case, *, actor: Any, reason: str) -> Case:
     Attachment.objects.filter(report=report).delete()
     Message.objects.filter(report=report).update(sealed_body=b"")
     InternalNote.objects.filter(case=case).update(sealed_body=b"")
-    ReporterSession.objects.filter(report=report).delete()
     Report.objects.filter(pk=report.pk).update(
         wrapped_key=None, sealed_narrative=b"", sealed_identity=None, sealed_notify_email=None
     )

@@ -1,7 +1,7 @@
 """The reporter's follow-up mailbox, opened with the receipt.
 
 A receipt opens a short-lived session (20 minutes since the last action, then
-log in again); only the session token's hash is stored. What a reporter reads
+log in again), kept only in Redis under the token's hash, gone at expiry or sign-out. What a reporter reads
 is decrypted on the way out and never cached.
 """
 
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from intake.case_handling import case_handling
 from intake.encryption import KeyUnavailable, ReportKey, report_key
@@ -27,12 +27,12 @@ from intake.models import (
     Message,
     MessageAuthor,
     Report,
-    ReporterSession,
     Uploader,
 )
 from intake.proof_of_work import SenderProof, proof_spend
 from intake.receipt_flood import under_receipt_flood, wrong_receipt_counted
 from intake.receipts import receipt_hash
+from tenants.audit.held_entries import audit_hold
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
 from tenants.task_queue import enqueue_on_commit
@@ -52,8 +52,17 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _session_key(token: str) -> str:
+    # The tenant-prefixed cache (django-tenants' key function): a token opens nothing elsewhere.
+    return f"mailbox-session:{_token_hash(token)}"
+
+
 def mailbox_open(*, receipt: str, proof: SenderProof | None = None) -> tuple[str, Report]:
     """Check a receipt and open a session; returns (token, report).
+
+    The session lives only in Redis, expiring ``SESSION_LIFETIME`` after the last action:
+    no row is left to say when a reporter last looked. Without Redis the mailbox cannot
+    open (the request fails); submitting a report does not need a session.
 
     The check is one keyed hash and one unique-index lookup. While the tenant is under a
     flood of wrong receipts (intake.receipt_flood) it needs a proof of work first, which
@@ -66,11 +75,7 @@ def mailbox_open(*, receipt: str, proof: SenderProof | None = None) -> tuple[str
         wrong_receipt_counted()
         raise ReceiptRejected()
     token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        ReporterSession.objects.filter(expires_at__lt=timezone.now()).delete()
-        ReporterSession.objects.create(
-            report=report, token_hash=_token_hash(token), expires_at=timezone.now() + SESSION_LIFETIME
-        )
+    cache.set(_session_key(token), report.pk, timeout=int(SESSION_LIFETIME.total_seconds()))
     return token, report
 
 
@@ -78,16 +83,17 @@ def mailbox_report(token: str | None) -> Report | None:
     """The report a live session belongs to (extending the session), or None."""
     if not token:
         return None
-    session = ReporterSession.objects.select_related("report").filter(token_hash=_token_hash(token)).first()
-    if session is None or session.expires_at < timezone.now():
+    key = _session_key(token)
+    report_id = cache.get(key)
+    if report_id is None:
         return None
-    ReporterSession.objects.filter(pk=session.pk).update(expires_at=timezone.now() + SESSION_LIFETIME)
-    return session.report
+    cache.touch(key, timeout=int(SESSION_LIFETIME.total_seconds()))
+    return Report.objects.filter(pk=report_id).first()
 
 
 def mailbox_close(token: str | None) -> None:
     if token:
-        ReporterSession.objects.filter(token_hash=_token_hash(token)).delete()
+        cache.delete(_session_key(token))
 
 
 @dataclass
@@ -204,6 +210,11 @@ def mailbox_reply(*, report: Report, body: str, files: Sequence[UploadedFile] = 
                 created_on=tenant_today(),
             )
             record_files(report_id=report.pk, stored=stored, uploaded_by=Uploader.REPORTER, message=message)
+            audit_hold(
+                action="reporter_reply",
+                case_id=case_handling().case_id_for_report(report.pk),
+                evidence_files=len(stored),
+            )
     except BaseException:
         remove_files(stored_names(stored))
         raise
@@ -218,7 +229,13 @@ def mailbox_add_evidence(*, report: Report, files: Sequence[UploadedFile]) -> li
     stored = store_files(key=key, prepared=prepared)
     try:
         with transaction.atomic():
-            return record_files(report_id=report.pk, stored=stored, uploaded_by=Uploader.REPORTER)
+            attachments = record_files(report_id=report.pk, stored=stored, uploaded_by=Uploader.REPORTER)
+            audit_hold(
+                action="reporter_evidence",
+                case_id=case_handling().case_id_for_report(report.pk),
+                evidence_files=len(stored),
+            )
+            return attachments
     except BaseException:
         remove_files(stored_names(stored))
         raise

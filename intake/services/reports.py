@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from intake.case_handling import case_handling
 from intake.encryption import ReportKey, new_report_key, wrap_report_key
@@ -34,12 +35,16 @@ from intake.evidence_storage import (
 )
 from intake.models import Channel, IntakeSettings, KeyPurpose, Report, Uploader
 from intake.receipts import new_receipt, receipt_hash
+from intake.references import UNIQUE_CONSTRAINT, new_reference
 from intake.report_input import ReportDraft
+from tenants.audit.held_entries import note_held_entries
+from tenants.audit.models import HeldAuditEntry
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
 from tenants.linked_insert import NewRow, PreconditionFailed, insert_linked
 from tenants.shared_memo import tenant_rows
 
+REFERENCE_ATTEMPTS = 5
 DATA_KEY_EXISTS = "SELECT 1 FROM intake_tenantkey WHERE purpose = %s AND version = %s"
 
 
@@ -98,6 +103,7 @@ def report_prepare(
         "identity_mode": draft.identity_mode,
         "relation": draft.relation,
         "received_on": received_on or today,
+        "reference": new_reference((received_on or today).year),
         "receipt_hash": hashed,
         "sealed_narrative": key.seal_json("narrative", draft.narrative),
         "sealed_identity": key.seal_json("identity", draft.identity) if draft.identity else None,
@@ -149,10 +155,31 @@ def _insert_arrival(prepared: PreparedReport, recorded_by: Any) -> tuple[int, in
     waits for this statement or this statement waits for it and then finds the old
     version gone: the remembered data key was stale, so forget it and wrap again."""
     try:
-        return _insert_wrapped(prepared, recorded_by)
+        return _insert_with_free_reference(prepared, recorded_by)
     except PreconditionFailed:
         tenant_rows.forget_all()
-        return _insert_wrapped(prepared, recorded_by)
+        return _insert_with_free_reference(prepared, recorded_by)
+
+
+def _insert_with_free_reference(prepared: PreparedReport, recorded_by: Any) -> tuple[int, int]:
+    """The arrival under its random reference, drawn again if another report has it (rare:
+    about one in 24 million per report a year). Inside a transaction the attempt is a
+    savepoint, so a collision leaves the transaction usable; alone it is one statement."""
+    for attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            in_transaction = transaction.get_connection().in_atomic_block
+            with transaction.atomic() if in_transaction else nullcontext():
+                return _insert_wrapped(prepared, recorded_by)
+        except IntegrityError as error:
+            if not _reference_taken(error) or attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+            prepared.values["reference"] = new_reference(prepared.values["received_on"].year)
+    raise AssertionError("unreachable")
+
+
+def _reference_taken(error: IntegrityError) -> bool:
+    diagnostics = getattr(error.__cause__, "diag", None)
+    return getattr(diagnostics, "constraint_name", None) == UNIQUE_CONSTRAINT
 
 
 def _insert_wrapped(prepared: PreparedReport, recorded_by: Any) -> tuple[int, int]:
@@ -167,4 +194,6 @@ def _insert_wrapped(prepared: PreparedReport, recorded_by: Any) -> tuple[int, in
     insert_linked(
         [report_row, *case_rows], guard_sql=DATA_KEY_EXISTS, guard_params=[KeyPurpose.DATA, key_version]
     )
+    if any(row.model is HeldAuditEntry for row in case_rows):
+        transaction.on_commit(note_held_entries)
     return report_row.pk, case_rows[0].pk

@@ -282,6 +282,8 @@ CELERY_BEAT_SCHEDULE = {
     "staff-digests": {"task": "intake.tasks.send_staff_digests_due", "schedule": 300.0},
     "deadline-reminders": {"task": "casework.tasks.send_reminders_due", "schedule": 300.0},
     "retention": {"task": "casework.tasks.shred_expired_cases_due", "schedule": 3600.0},
+    # Reporters' actions of a finished day reach the audit trail (intake/services/reporter_traces.py).
+    "reporter-traces": {"task": "intake.tasks.settle_reporter_traces_due", "schedule": 900.0},
 }
 # Task modules not named tasks.py, which autodiscovery would miss.
 CELERY_IMPORTS = ["wbs.metering"]

@@ -30,3 +30,24 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"audit {self.pk}: {self.action}"
+
+
+class HeldAuditEntry(models.Model):
+    """An entry about a reporter's own action, held out of the chain until its day is over.
+
+    Its place in the chain would say when in the day the reporter acted (between staff
+    actions with real times), so it keeps only the day and is appended later, in a
+    batch in random order (``tenants.audit.held_entries``)."""
+
+    day = models.DateField()  # in the tenant's time zone; never a time
+    actor_id = models.BigIntegerField(null=True)
+    actor_label = models.CharField(max_length=200)
+    action = models.CharField(max_length=40)
+    case_id = models.BigIntegerField(null=True)
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        db_table = "audit_held_entry"
+
+    def __str__(self) -> str:
+        return f"held audit entry: {self.action} on {self.day}"

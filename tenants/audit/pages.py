@@ -31,7 +31,10 @@ def entries_for(reader: Any) -> QuerySet[AuditEntry]:
 def _audit_page(request: HttpRequest, verification: dict[str, Any] | None = None) -> HttpResponse:
     paginator = Paginator(entries_for(request.user).order_by("-id"), AUDIT_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    return render_staff_page(request, "audit/trail.html", {"page": page, "verification": verification})
+    references = case_visibility().case_references({entry.case_id for entry in page if entry.case_id})
+    rows = [(entry, references.get(entry.case_id, "") if entry.case_id else "") for entry in page]
+    context = {"page": page, "rows": rows, "verification": verification}
+    return render_staff_page(request, "audit/trail.html", context)
 
 
 @require_GET

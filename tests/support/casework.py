@@ -58,3 +58,13 @@ def assert_page_opens_only_for(url: str, allowed: set[str]) -> None:
         assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
         if expected == 403:
             assert "memerlukan peran" in response.content.decode()
+
+
+def reference_of(case_id: int, slug: str = TENANT) -> str:
+    """The case's reference, which its page and API path carry (never its row id)."""
+    from django_tenants.utils import schema_context
+
+    from casework.models import Case
+
+    with schema_context(slug):
+        return str(Case.objects.values_list("reference", flat=True).get(pk=case_id))

@@ -57,6 +57,7 @@ from casework.models import Case, CaseState, Exclusion, Outcome
 from casework.services.retention import retention_end
 from intake.encryption import new_report_key, wrap_report_key
 from intake.models import Category, Channel, IdentityMode, ReporterRelation
+from intake.references import new_reference
 from tenants import db as tenant_db
 from tenants.accounts.models import StaffRole, User
 from tenants.accounts.staff_sessions import LAST_ACTIVITY, SIGNED_IN_AT
@@ -108,6 +109,7 @@ REPORT_COLUMNS = (
     "completeness",
     "staff_notified",
     "consent_to_forward_identity",
+    "reference",
 )
 CASE_COLUMNS = (
     "report_id",
@@ -134,6 +136,7 @@ CASE_COLUMNS = (
     "reopened_count",
     "retain_until",
     "updated_at",
+    "reference",
 )
 
 
@@ -168,6 +171,7 @@ def _case_row(
     today: date,
     handler_ids: list[int],
     supervisor_id: int,
+    reference: str,
 ) -> tuple[Any, ...]:
     acknowledge, verification = received + timedelta(days=4), received + timedelta(days=9)
     answer, conclude = received + timedelta(days=20), received + timedelta(days=84)
@@ -225,7 +229,21 @@ def _case_row(
         0,
         retain,
         time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime()),
+        reference,
     )
+
+
+def _distinct_references(years: list[int]) -> list[str]:
+    """One random reference per report, none twice (as the unique constraint wants)."""
+    taken: set[str] = set()
+    references = []
+    for year in years:
+        reference = new_reference(year)
+        while reference in taken:
+            reference = new_reference(year)
+        taken.add(reference)
+        references.append(reference)
+    return references
 
 
 def build_cases(count: int, *, seed: int = 2026) -> dict[str, Any]:
@@ -271,6 +289,7 @@ def build_cases(count: int, *, seed: int = 2026) -> dict[str, Any]:
             (state, _received(rng, state, today)) for state in (rng.choice(states) for _ in range(count))
         ]
 
+        references = _distinct_references([received.year for _state, received in plans])
         with tenant_db.connection.cursor() as cursor:
             raw = cursor.cursor
             with raw.copy(f"COPY intake_report ({', '.join(REPORT_COLUMNS)}) FROM STDIN") as copy:
@@ -291,14 +310,24 @@ def build_cases(count: int, *, seed: int = 2026) -> dict[str, Any]:
                             rng.randint(1, 127),
                             True,
                             False,
+                            references[index],
                         )
                     )
             cursor.execute("SELECT id FROM intake_report ORDER BY id")
             report_ids = [row[0] for row in cursor.fetchall()]
             with raw.copy(f"COPY casework_case ({', '.join(CASE_COLUMNS)}) FROM STDIN") as copy:
-                for (state, received), report_id in zip(plans, report_ids, strict=True):
+                for index, ((state, received), report_id) in enumerate(zip(plans, report_ids, strict=True)):
                     copy.write_row(
-                        _case_row(rng, state, received, report_id, today, handler_ids, supervisor.pk)
+                        _case_row(
+                            rng,
+                            state,
+                            received,
+                            report_id,
+                            today,
+                            handler_ids,
+                            supervisor.pk,
+                            references[index],
+                        )
                     )
         case_ids = list(Case.objects.order_by("?").values_list("pk", flat=True)[:EXCLUSIONS])
         Exclusion.objects.bulk_create(
