@@ -18,6 +18,7 @@ from django.http import Http404
 from casework.models import Case
 from tenants.accounts.models import StaffRole
 from tenants.accounts.permissions import CORE_PERMISSIONS, Permission
+from tenants.field_checks import object_id
 
 R = StaffRole
 HANDLERS = frozenset({R.INTAKE_OFFICER, R.INVESTIGATOR, R.SUPERVISOR})
@@ -75,11 +76,19 @@ def listable_cases(user: Any) -> QuerySet[Case]:
 
 
 def case_for(user: Any, pk: Any) -> Case:
-    """One visible case, or Http404 whether it is missing, excluded or out of the person's roles."""
+    """One visible case, or Http404 whether it is missing, excluded, out of the person's
+    roles, or not named by an id at all (``object_id``: ASCII digits only)."""
     try:
-        return visible_cases(user).select_related("report__category", "assignee", "team").get(pk=int(pk))
-    except (Case.DoesNotExist, TypeError, ValueError) as missing:
+        return visible_cases(user).select_related("report__category", "assignee", "team").get(pk=case_id(pk))
+    except Case.DoesNotExist as missing:
         raise Http404("Kasus tidak ditemukan. / No such case.") from missing
+
+
+def case_id(pk: Any) -> int:
+    number = object_id(pk)
+    if number is None:
+        raise Case.DoesNotExist()
+    return number
 
 
 def case_for_identity_custodian(user: Any, pk: Any) -> Case:
