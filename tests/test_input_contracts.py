@@ -121,6 +121,26 @@ def test_the_case_endpoints_document_the_bodies_and_filters_they_read(sukabumi):
     assert set(category["required"]) == {"code", "name_id", "name_en"}
 
 
+def test_the_mailbox_endpoints_document_the_session_they_need(sukabumi):
+    """Clients (and the fuzz test) learn from the schema which calls take the bearer token
+    of POST /api/v1/intake/session, and which need nothing."""
+    document = schema(client_for(sukabumi))
+    assert document["components"]["securitySchemes"]["reporterSession"] | {"description": ""} == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "",
+    }
+    for path, method in [
+        ("/api/v1/intake/report", "get"),
+        ("/api/v1/intake/messages", "get"),
+        ("/api/v1/intake/messages", "post"),
+        ("/api/v1/intake/attachments", "post"),
+    ]:
+        assert document["paths"][path][method]["security"] == [{"reporterSession": []}], path
+    for path in ("/api/v1/intake/reports", "/api/v1/intake/session"):
+        assert document["paths"][path]["post"]["security"] == [{}], path
+
+
 # --- Absurd input: a clear 400, never a 500, nothing stored -------------------------------------
 
 DEEP = 100_000  # far deeper than the JSON decoder goes
