@@ -14,6 +14,7 @@ from django_tenants.utils import schema_context
 from casework.models import Case
 from casework.workflow import TRANSITIONS
 from intake.models import Category, Report
+from tenants.models import RegionKind, TimeZone
 from tests.support.casework import TENANT, LetterCaseFactory, as_role
 from tests.support.clients import client_for, staff_client
 
@@ -139,6 +140,13 @@ def test_the_mailbox_endpoints_document_the_session_they_need(sukabumi):
         assert document["paths"][path][method]["security"] == [{"reporterSession": []}], path
     for path in ("/api/v1/intake/reports", "/api/v1/intake/session"):
         assert document["paths"][path]["post"]["security"] == [{}], path
+
+
+def test_the_operator_api_documents_the_choices_onboarding_takes(operator_client):
+    document = schema(operator_client)
+    onboarding = request_schema(document, "/api/v1/operator/tenants")
+    assert enum_of(document, onboarding["properties"]["region_kind"]) == set(RegionKind.values)
+    assert enum_of(document, onboarding["properties"]["time_zone"]) == set(TimeZone.values)
 
 
 # --- Absurd input: a clear 400, never a 500, nothing stored -------------------------------------
