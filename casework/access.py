@@ -33,6 +33,7 @@ from django.http import Http404
 from casework.models import OPEN_STATES, Case, CaseState, Exclusion, IdentityRequest, Team
 from tenants.accounts.models import StaffRole, User
 from tenants.accounts.permissions import CORE_PERMISSIONS, Permission, roles_of
+from tenants.field_checks import object_id
 
 R = StaffRole
 HANDLERS = frozenset({R.INTAKE_OFFICER, R.INVESTIGATOR, R.SUPERVISOR})
@@ -85,11 +86,11 @@ def in_intake(case: Case) -> bool:
 
 
 def row_id(pk: Any) -> int:
-    """An id from a URL: ASCII digits only (``int`` would take other scripts' digits too)."""
-    text = str(pk)
-    if not (text.isascii() and text.isdigit() and len(text) <= 18):
-        raise ValueError(text)
-    return int(text)
+    """An id from a URL (``object_id``: ASCII digits only); ValueError for anything else."""
+    number = object_id(pk)
+    if number is None:
+        raise ValueError(pk)
+    return number
 
 
 def can(user: Any, action: str) -> bool:

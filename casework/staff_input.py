@@ -24,27 +24,20 @@ from rest_framework import serializers
 from casework.models import Outcome
 from casework.workflow import TRANSITIONS
 from intake.services.mailbox import MAX_MESSAGE_LENGTH
+from tenants.field_checks import LARGEST_ID, object_id
 from tenants.input_fields import GivenValue, ServiceText
 
 SEND_AN_OBJECT = "Kirim sebuah objek JSON. / Send a JSON object."
 UNKNOWN_CHOICE = "Pilihan tidak dikenal. / Unknown choice."
-LARGEST_ID = 2**63 - 1  # a bigint primary key
 
 
 def chosen_id(value: Any) -> int | None:
-    """A row picked by its id: a whole number written in ASCII digits (a form's text or a
-    JSON number), None when nothing was picked; ``ValidationError`` otherwise, never an
-    id the database cannot take."""
+    """A row picked by its id (``object_id``: a form's text or a JSON number), None when
+    nothing was picked; ``ValidationError`` otherwise, never an id the database cannot take."""
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        text = value.strip()
-        number = int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else 0
-    elif isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    else:
-        number = 0
-    if not 0 < number <= LARGEST_ID:
+    number = object_id(value.strip() if isinstance(value, str) else value)
+    if number is None:
         raise serializers.ValidationError(UNKNOWN_CHOICE)
     return number
 

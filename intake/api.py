@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import authentication, exceptions, permissions, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -73,6 +74,20 @@ class ReporterTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: HttpRequest) -> str:
         return "Bearer"
+
+
+class ReporterSessionScheme(OpenApiAuthenticationExtension):
+    """The mailbox session as the OpenAPI schema names it (``reporterSession``)."""
+
+    target_class = ReporterTokenAuthentication
+    name = "reporterSession"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "the token POST /api/v1/intake/session answers for a receipt",
+        }
 
 
 def reporter_report(request: Request) -> Report:

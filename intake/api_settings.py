@@ -74,6 +74,7 @@ class CategoryViewSet(
 ):
     serializer_class = CategorySerializer
     permission_classes = [permission_required(MANAGE_SETTINGS)]
+    lookup_value_regex = "[0-9]+"  # ASCII digits (a pattern's [0-9] is ASCII; int() reads any script)
     queryset = Category.objects.all()
 
     @extend_schema(request=CategoryInput, responses={201: CategorySerializer})

@@ -9,6 +9,20 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 NUL_IN_TEXT = "Teks berisi karakter yang tidak sah. / The text has a NUL character."
+LARGEST_ID = 2**63 - 1  # a bigint primary key
+
+
+def object_id(value: Any) -> int | None:
+    """A row's id as a URL or a form writes it: ASCII digits only (int() would read other
+    scripts' digits too, and 5000 of them slowly), 1 to LARGEST_ID; a JSON whole number
+    in that range; None for anything else, which names no row."""
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdigit() and len(value) <= len(str(LARGEST_ID))):
+            return None
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= LARGEST_ID:
+        return None
+    return value
 
 
 def whole_number(value: Any, *, field: str, low: int, high: int, label: str, errors: dict[str, str]) -> int:

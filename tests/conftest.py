@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.tenants",
     "tests.fixtures.operator",
     "tests.fixtures.intake",
+    "tests.fixtures.api_fuzzing",
 ]

@@ -13,7 +13,8 @@ from django_tenants.utils import schema_context
 
 from casework.models import Case
 from casework.workflow import TRANSITIONS
-from intake.models import Report
+from intake.models import Category, Report
+from tenants.models import RegionKind, TimeZone
 from tests.support.casework import TENANT, LetterCaseFactory, as_role, reference_of
 from tests.support.clients import client_for, staff_client
 from tests.support.intake_api import with_proof
@@ -124,6 +125,33 @@ def test_the_case_endpoints_document_the_bodies_and_filters_they_read(sukabumi):
     assert set(category["required"]) == {"code", "name_id", "name_en"}
 
 
+def test_the_mailbox_endpoints_document_the_session_they_need(sukabumi):
+    """Clients (and the fuzz test) learn from the schema which calls take the bearer token
+    of POST /api/v1/intake/session, and which need nothing."""
+    document = schema(client_for(sukabumi))
+    assert document["components"]["securitySchemes"]["reporterSession"] | {"description": ""} == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "",
+    }
+    for path, method in [
+        ("/api/v1/intake/report", "get"),
+        ("/api/v1/intake/messages", "get"),
+        ("/api/v1/intake/messages", "post"),
+        ("/api/v1/intake/attachments", "post"),
+    ]:
+        assert document["paths"][path][method]["security"] == [{"reporterSession": []}], path
+    for path in ("/api/v1/intake/reports", "/api/v1/intake/session"):
+        assert document["paths"][path]["post"]["security"] == [{}], path
+
+
+def test_the_operator_api_documents_the_choices_onboarding_takes(operator_client):
+    document = schema(operator_client)
+    onboarding = request_schema(document, "/api/v1/operator/tenants")
+    assert enum_of(document, onboarding["properties"]["region_kind"]) == set(RegionKind.values)
+    assert enum_of(document, onboarding["properties"]["time_zone"]) == set(TimeZone.values)
+
+
 # --- Absurd input: a clear 400, never a 500, nothing stored -------------------------------------
 
 DEEP = 100_000  # far deeper than the JSON decoder goes
@@ -220,3 +248,73 @@ def test_absurd_categories_are_a_400(sukabumi, body, field):
     response = raw_post(staff_client(sukabumi, "admin@sukabumi.example"), "/api/v1/settings/categories", body)
     assert response.status_code == 400, response.content[:300]
     assert field in response.json()["errors"]
+
+
+# --- What never reaches a view: the same error shape from Django's own refusals ---------------
+
+
+def error_shape(response: Any) -> dict[str, Any]:
+    assert response["Content-Type"].startswith("application/json"), response.content[:200]
+    body = response.json()
+    assert isinstance(body["detail"], str)
+    return body
+
+
+def test_an_api_path_that_matches_no_route_is_a_404_in_the_error_shape(sukabumi, operator_client):
+    admin = staff_client(sukabumi, "admin@sukabumi.example")
+    for client, path in [
+        (client_for(sukabumi), "/api/v1/tidak-ada"),
+        (admin, "/api/v1/settings/categories/1.5"),
+        (admin, "/api/v1/settings/categories/1/x"),
+        (operator_client, "/api/v1/operator/tenants/sukabumi/x"),
+    ]:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        error_shape(response)
+    page = client_for(sukabumi).get("/tidak-ada/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+OVER_THE_BODY_LIMIT = "[" + "1," * 600_000 + "1]"  # more than DATA_UPLOAD_MAX_MEMORY_SIZE
+TOO_MANY_FIELDS = "&".join(f"f{number}=1" for number in range(2000))  # DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+
+def test_a_body_over_the_upload_limits_is_a_400_in_the_error_shape(sukabumi, operator_client):
+    case_id = LetterCaseFactory().pk
+    supervisor = as_role("supervisor")
+    for client, url in [
+        (client_for(sukabumi), REPORTS),
+        (supervisor, f"/api/v1/cases/{case_id}/notes"),
+        (operator_client, "/api/v1/operator/tenants"),
+    ]:
+        client.raise_request_exception = False
+        for body, content_type in [
+            (OVER_THE_BODY_LIMIT, "application/json"),
+            (TOO_MANY_FIELDS, "application/x-www-form-urlencoded"),
+        ]:
+            response = client.post(url, body, content_type=content_type)
+            assert response.status_code == 400, (url, content_type)
+            error_shape(response)
+    assert reports_stored() == 1
+
+
+@pytest.mark.parametrize(
+    "zero", ["٠", "０", "०", "߀"], ids=["arabic-indic", "fullwidth", "devanagari", "nko"]
+)
+def test_an_id_in_other_scripts_digits_names_no_object(sukabumi, zero):
+    """int() reads ``'١'`` as 1: an id is ASCII digits or nothing."""
+    case_id = LetterCaseFactory().pk
+    with schema_context(TENANT):
+        category_id = Category.objects.order_by("pk").first().pk
+    in_other_digits = str.maketrans({str(digit): chr(ord(zero) + digit) for digit in range(10)})
+    supervisor = as_role("supervisor")
+    admin = staff_client(sukabumi, "admin@sukabumi.example")
+    for client, path, pk in [
+        (supervisor, "/api/v1/cases/{}", case_id),
+        (supervisor, "/api/v1/cases/{}/notes", case_id),
+        (admin, "/api/v1/settings/categories/{}", category_id),
+    ]:
+        assert client.get(path.format(pk)).status_code == 200
+        response = client.get(path.format(str(pk).translate(in_other_digits)))
+        assert response.status_code == 404, path
+        error_shape(response)

@@ -7,6 +7,10 @@ from tenants.accounts.pages import sign_in
 from wbs.console import api, views
 from wbs.health import healthz
 
+# Under /api/ in the APIs' one error shape, elsewhere Django's pages.
+handler400 = "tenants.error_answers.bad_request"
+handler404 = "tenants.error_answers.not_found"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,6 +11,10 @@ from tenants.accounts import urls as accounts_urls
 from tenants.audit import urls as audit_urls
 from wbs.health import healthz
 
+# Under /api/ in the APIs' one error shape, elsewhere Django's pages.
+handler400 = "tenants.error_answers.bad_request"
+handler404 = "tenants.error_answers.not_found"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
