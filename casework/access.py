@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.models import OPEN_STATES, Case, CaseState, Exclusion, IdentityRequest, Team
+from intake.references import is_reference
 from tenants.accounts.models import StaffRole, User
 from tenants.accounts.permissions import CORE_PERMISSIONS, Permission, roles_of
 from tenants.field_checks import object_id
@@ -169,6 +170,8 @@ def case_for(user: Any, reference: str) -> Case:
     """One visible case by its reference, or Http404 whether it is missing, excluded or out of
     the person's roles."""
     try:
+        if not is_reference(reference):
+            raise Case.DoesNotExist()
         cases = visible_cases(user).select_related("report__category", "assignee", "team")
         return cases.get(reference=reference)
     except (Case.DoesNotExist, TypeError, ValueError) as missing:
@@ -178,6 +181,8 @@ def case_for(user: Any, reference: str) -> Case:
 def overseen_case_for(user: Any, reference: str) -> Case:
     """One case an administrator or auditor oversees (retention) by its reference, or Http404."""
     try:
+        if not is_reference(reference):
+            raise Case.DoesNotExist()
         return overseen_cases(user).select_related("report").get(reference=reference)
     except (Case.DoesNotExist, TypeError, ValueError) as missing:
         raise Http404(NOT_FOUND) from missing

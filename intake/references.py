@@ -11,12 +11,20 @@ would show cases hidden from the reader.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 SYMBOLS = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 5
 UNIQUE_CONSTRAINT = "report_reference_unique"
+REFERENCE_PATTERN = re.compile(rf"WBS-[0-9]{{4}}-[{SYMBOLS}]{{{LENGTH}}}")
 
 
 def new_reference(year: int) -> str:
     return f"WBS-{year:04d}-{''.join(secrets.choice(SYMBOLS) for _ in range(LENGTH))}"
+
+
+def is_reference(text: object) -> bool:
+    """Whether ``text`` is written as a reference (anything else names no case: a lookup
+    need not ask the database, which refuses some text, such as a NUL, with an error)."""
+    return isinstance(text, str) and REFERENCE_PATTERN.fullmatch(text) is not None

@@ -71,14 +71,18 @@ def wrong_answers(client: Any, route: str, value: str) -> list[tuple[str, str, i
 
 def test_the_route_reading_finds_the_pages_that_name_objects():
     tenant_routes = routes_with_parameters("wbs.urls_tenant")
-    assert "staff/kasus/<int:pk>/" in tenant_routes
+    assert "staff/kasus/<str:reference>/" in tenant_routes
     assert "staff/bukti/<str:token>/" in tenant_routes
-    assert routes_with_parameters("wbs.urls_public") == ["tenants/<slug:slug>/"]
+    assert routes_with_parameters("wbs.urls_public") == [
+        "tenants/<slug:slug>/",
+        "tenants/<slug:slug>/undangan/",
+    ]
 
 
 @pytest.mark.parametrize("who", ["staff", "reporter"])
 def test_a_tenant_page_given_an_id_that_is_no_id_answers_4xx(sukabumi, who):
-    case_id = LetterCaseFactory().pk
+    case = LetterCaseFactory()
+    case_id = case.pk
     StaffFactory(
         tenant=sukabumi,
         email="semua-peran@sukabumi.example",
@@ -92,7 +96,7 @@ def test_a_tenant_page_given_an_id_that_is_no_id_answers_4xx(sukabumi, who):
             staff_client(sukabumi, "semua-peran@sukabumi.example") if who == "staff" else client_for(sukabumi)
         )
 
-    assert caller().get(f"/staff/kasus/{case_id}/").status_code == (200 if who == "staff" else 302)
+    assert caller().get(f"/staff/kasus/{case.reference}/").status_code == (200 if who == "staff" else 302)
     wrong = []
     for route in routes_with_parameters("wbs.urls_tenant"):
         client = caller()

@@ -31,7 +31,7 @@ from tenants.audit.models import AuditEntry, HeldAuditEntry
 from tenants.audit.trail import audit_verify
 from tests.support.clients import staff_client
 from tests.support.evidence import pdf_with_author
-from tests.support.intake_api import FULL_REPORT, api, submit, with_proof
+from tests.support.intake_api import FULL_REPORT, api, submit, submit_with_files
 
 TENANT = "sukabumi"
 ZONE = ZoneInfo("Asia/Jakarta")
@@ -137,17 +137,7 @@ def test_the_beat_visits_only_tenants_holding_entries(sukabumi, sulteng, django_
 
 
 def test_a_reporters_file_carries_the_day_only_on_disk(sukabumi, evidence_in_tmp):
-    client = api(TENANT)
-    response = client.post(
-        "/api/v1/intake/reports",
-        {
-            **{
-                key: json.dumps(value) if isinstance(value, dict | list) else value
-                for key, value in with_proof(client, FULL_REPORT).items()
-            },
-            "evidence": [_pdf_upload()],
-        },
-    )
+    response = submit_with_files(api(TENANT), FULL_REPORT, [_pdf_upload()])
     assert response.status_code == 201, response.content
     with schema_context(TENANT):
         attachment = Attachment.objects.get()

@@ -79,7 +79,7 @@ def test_api_answers_are_never_stored_by_a_browser_or_proxy(sukabumi):
 
     supervisor = staff_client(sukabumi, "inspektur@sukabumi.example")
     cases = supervisor.get("/api/v1/cases")
-    case = supervisor.get(f"/api/v1/cases/{cases.json()['results'][0]['id']}")
+    case = supervisor.get(f"/api/v1/cases/{cases.json()['results'][0]['reference']}")
     assert case.status_code == 200 and "Ahmad" in case.content.decode()  # decrypted content
 
     refused = client_for(sukabumi).get("/api/v1/cases")

@@ -1,6 +1,5 @@
 """Production storage: S3 (a real S3-protocol server on loopback), every key under the tenant."""
 
-import json
 import socket
 import time
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,7 @@ from intake.models import Attachment
 from intake.services.reporter_traces import settle_reporter_traces
 from tenants.storage import TenantS3Storage
 from tests.support.evidence import pdf_with_author
-from tests.support.intake_api import FULL_REPORT, api
+from tests.support.intake_api import FULL_REPORT, api, submit_with_files
 
 BUCKET = "wbs-evidence-test"
 
@@ -83,17 +82,10 @@ def test_a_reporters_object_is_rewritten_by_the_days_batch(s3_storage, s3_endpoi
             "OPTIONS": {"bucket_name": BUCKET, "endpoint_url": s3_endpoint, "region_name": "ap-southeast-3"},
         },
     }
-    response = api("sukabumi").post(
-        "/api/v1/intake/reports",
-        {
-            **{
-                key: json.dumps(value) if isinstance(value, dict | list) else value
-                for key, value in FULL_REPORT.items()
-            },
-            "evidence": [
-                SimpleUploadedFile("kwitansi.pdf", pdf_with_author(), content_type="application/pdf")
-            ],
-        },
+    response = submit_with_files(
+        api("sukabumi"),
+        FULL_REPORT,
+        [SimpleUploadedFile("kwitansi.pdf", pdf_with_author(), content_type="application/pdf")],
     )
     assert response.status_code == 201, response.content
     client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="ap-southeast-3")

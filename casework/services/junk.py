@@ -26,6 +26,7 @@ from casework.services.messages import case_message_reporter
 from casework.services.retention import retention_end
 from casework.workflow import reporter_notice
 from intake.encryption import report_key
+from intake.references import is_reference
 from tenants.audit.trail import audit_record
 from tenants.clock import tenant_today
 from tenants.errors import InvalidInput
@@ -46,8 +47,10 @@ NOT_IN_INTAKE = (
 
 
 def _references(given: Sequence[Any]) -> list[str]:
-    """Case references as staff type or tick them (any case, spaces around ignored)."""
-    return sorted({str(value).strip().upper()[:40] for value in given if str(value).strip()})
+    """Case references as staff type or tick them (any case, spaces around ignored; a NUL,
+    which no reference holds, dropped so the refusal can name what was sent)."""
+    typed = (str(value).replace("\x00", "").strip().upper()[:40] for value in given)
+    return sorted({reference for reference in typed if reference})
 
 
 def cases_close_as_junk(*, actor: Any, references: Sequence[Any]) -> list[Case]:
@@ -60,7 +63,7 @@ def cases_close_as_junk(*, actor: Any, references: Sequence[Any]) -> list[Case]:
         raise InvalidInput({"cases": TOO_MANY})
     with transaction.atomic():
         # Visibility first, through the choke point; then lock the rows to close.
-        visible = visible_cases(actor).filter(reference__in=references)
+        visible = visible_cases(actor).filter(reference__in=[ref for ref in references if is_reference(ref)])
         known = set(visible.values_list("reference", flat=True))
         if missing := [reference for reference in references if reference not in known]:
             raise InvalidInput({"cases": UNKNOWN_CASES.format(references=", ".join(missing[:20]))})

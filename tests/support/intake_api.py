@@ -53,3 +53,13 @@ def submit(client: Client, payload: dict, **extra):
 def with_proof(client: Client, payload: dict) -> dict:
     """``payload`` with a solved proof of work, for tests that post the body themselves."""
     return payload | {"proof": solved_proof(client)}
+
+
+def submit_with_files(client: Client, payload: dict, files: list) -> Any:
+    """Send a report as a multipart form with evidence files (its nested fields as JSON text),
+    with a freshly solved proof of work."""
+    fields = {
+        key: json.dumps(value) if isinstance(value, dict | list) else value
+        for key, value in with_proof(client, payload).items()
+    }
+    return client.post("/api/v1/intake/reports", {**fields, "evidence": files})
