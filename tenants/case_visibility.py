@@ -31,6 +31,10 @@ class CaseVisibility(Protocol):
         """The reference of each of these cases, by id."""
         ...
 
+    def case_id_for_reference(self, reference: str) -> int | None:
+        """The id of the case this reference names, if any (the trail's filter by case)."""
+        ...
+
     def open_cases_left_without_handler(self, member_before: Any) -> list[str]:
         """References of the open cases ``member_before`` (the account as it was before a
         change, read inside the change's transaction) could handle and nobody can now."""

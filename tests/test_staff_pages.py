@@ -486,7 +486,7 @@ def test_the_csv_has_the_case_list_without_identity_or_narrative(sukabumi):
     assert response["Content-Disposition"].startswith("attachment;")
     assert "no-store" in response["Cache-Control"]
     text = response.content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # what Excel set to Indonesian expects
     assert rows[0][:5] == ["reference", "category", "channel", "state", "outcome"]
     assert len(rows) == 2  # only the filtered category
     with schema_context(TENANT):

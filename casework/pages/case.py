@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError
 
 from casework.access import can, case_for, sees
 from casework.models import Case
-from casework.pages.common import download, needs
+from casework.pages.common import needs
 from casework.selectors.case_page import case_page, excluded_people
 from casework.selectors.identity import identity_access_until
 from casework.services.cases import case_add_note, case_assign, case_exclude
@@ -27,6 +27,7 @@ from casework.staff_input import UNKNOWN_CHOICE, CaseAssignInput, chosen_id
 from intake.portal_views import element_labels
 from tenants.accounts.staff_sessions import forbidden_page, render_staff_page, staff_verified_required
 from tenants.clock import tenant_today
+from tenants.downloads import download
 from tenants.errors import InvalidInput, NotAllowed
 from tenants.input_fields import validated
 

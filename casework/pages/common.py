@@ -1,5 +1,5 @@
 """What every casework page shares: the tenant's time zone, the role check with its
-403 page, file downloads.
+403 page.
 
 Server-rendered, no inline script. Pages read through ``casework.selectors`` and
 change things only through ``casework.services`` (or another app's services); a
@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
 from casework.access import PERMISSIONS
@@ -30,10 +29,3 @@ def needs(action: str | Permission) -> Callable[[ViewFunction], ViewFunction]:
 
 def page_language() -> str:
     return "en" if get_language() == "en" else "id"
-
-
-def download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "no-store, private"
-    return response

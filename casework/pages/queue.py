@@ -17,13 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework.access import can
 from casework.models import Case, CaseState
-from casework.pages.common import download, needs, page_language
+from casework.pages.common import needs, page_language
 from casework.selectors import queue as selectors
 from casework.selectors.workload import workload
 from casework.services.exports import case_list_csv
 from casework.services.junk import JUNK_STATES, cases_close_as_junk
 from tenants.accounts.staff_sessions import render_staff_page
 from tenants.clock import tenant_today
+from tenants.downloads import download
 from tenants.errors import InvalidInput
 from tenants.input_fields import validated
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
 
-from casework.pages.common import download, needs
+from casework.pages.common import needs
 from intake.models import Channel
 from intake.portal_views import element_labels, report_form_context, submission_from_form
 from intake.receipt_slip import receipt_slip_pdf
@@ -18,6 +18,7 @@ from intake.report_input import parse_report
 from intake.services.reports import report_submit
 from tenants.accounts.staff_sessions import render_staff_page
 from tenants.clock import tenant_today
+from tenants.downloads import download
 from tenants.errors import InvalidInput
 
 ViewFunction = Callable[..., HttpResponse]

@@ -1,50 +1,77 @@
-"""The tenant's audit trail, newest first, with a check of its hash chain.
-
-A reader sees the entries about no case, and those about the cases they may know
-exist (``tenants.case_visibility``): never an entry about a case they are excluded
-from, their own exclusion included."""
+"""The tenant's audit trail, newest first: filtered, exported, with a check of its hash
+chain. What a reader may see is decided in ``tenants.audit.selectors``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from tenants.accounts.permissions import VIEW_AUDIT_TRAIL
 from tenants.accounts.staff_sessions import render_staff_page, staff_permission_required
-from tenants.audit.models import AuditEntry
+from tenants.audit.exports import audit_trail_csv
+from tenants.audit.selectors import AuditFilters, action_choices, audit_filters, audit_rows, entries_for
 from tenants.audit.trail import audit_verify
-from tenants.case_visibility import case_visibility
+from tenants.clock import tenant_today
+from tenants.downloads import download
+from tenants.errors import InvalidInput
 
 AUDIT_PAGE_SIZE = 50
 
 
-def entries_for(reader: Any) -> QuerySet[AuditEntry]:
-    """The entries this person may read."""
-    known = case_visibility().known_case_ids(reader)
-    return AuditEntry.objects.filter(Q(case_id__isnull=True) | Q(case_id__in=known))
-
-
-def _audit_page(request: HttpRequest, verification: dict[str, Any] | None = None) -> HttpResponse:
-    paginator = Paginator(entries_for(request.user).order_by("-id"), AUDIT_PAGE_SIZE)
+def _audit_page(
+    request: HttpRequest,
+    filters: AuditFilters,
+    *,
+    verification: dict[str, Any] | None = None,
+    problems: dict[str, str] | None = None,
+) -> HttpResponse:
+    paginator = Paginator(entries_for(request.user, filters), AUDIT_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    references = case_visibility().case_references({entry.case_id for entry in page if entry.case_id})
-    rows = [(entry, references.get(entry.case_id, "") if entry.case_id else "") for entry in page]
-    context = {"page": page, "rows": rows, "verification": verification}
-    return render_staff_page(request, "audit/trail.html", context)
+    context = {
+        "page": page,
+        "rows": audit_rows(page),
+        "filters": filters,
+        "query": urlencode(filters.as_query()),
+        "actions": action_choices(request.user),
+        "problems": problems or {},
+        "verification": verification,
+    }
+    return render_staff_page(request, "audit/trail.html", context, status=400 if problems else 200)
 
 
 @require_GET
 @staff_permission_required(VIEW_AUDIT_TRAIL)
 def audit_view(request: HttpRequest) -> HttpResponse:
-    return _audit_page(request)
+    try:
+        filters = audit_filters(request.GET)
+    except InvalidInput as refused:
+        return _audit_page(request, AuditFilters(), problems=refused.errors)
+    return _audit_page(request, filters)
+
+
+@require_GET
+@staff_permission_required(VIEW_AUDIT_TRAIL)
+def audit_export_view(request: HttpRequest) -> HttpResponse:
+    """The page's filtered entries as CSV (a malformed filter: the page, saying what is wrong)."""
+    try:
+        content = audit_trail_csv(actor=request.user, filters=audit_filters(request.GET))
+    except InvalidInput as refused:
+        return _audit_page(request, AuditFilters(), problems=refused.errors)
+    return download(
+        content,
+        content_type="text/csv; charset=utf-8",
+        filename=f"jejak-audit-{tenant_today().isoformat()}.csv",
+    )
 
 
 @require_POST
 @staff_permission_required(VIEW_AUDIT_TRAIL)
 def audit_verify_view(request: HttpRequest) -> HttpResponse:
     checked, problems = audit_verify()
-    return _audit_page(request, {"checked": checked, "problems": problems, "ok": not problems})
+    return _audit_page(
+        request, AuditFilters(), verification={"checked": checked, "problems": problems, "ok": not problems}
+    )
