@@ -113,3 +113,13 @@ def test_an_excluded_reader_exports_nothing_of_the_case(sukabumi):
     assert first.reference in as_role("administrator").get("/staff/audit/ekspor.csv").content.decode(
         "utf-8-sig"
     )
+
+
+def test_the_auditor_finds_the_case_list_export_on_the_dashboard(sukabumi):
+    CaseFactory.create()
+    auditor = as_role("auditor")
+    dashboard = auditor.get("/staff/dasbor/").content.decode()
+    link = re.search(r'id="case-list-export" href="([^"]+)"', dashboard).group(1).replace("&amp;", "&")
+    export = auditor.get(link)
+    assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
+    assert 'id="case-list-export"' not in as_role("intake_officer").get("/staff/dasbor/").content.decode()

@@ -88,6 +88,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "received_chart": bar_chart(list(stats.received_per_month), stats.months, unit=_("laporan")),
         "median_chart": bar_chart(list(stats.median_days_to_close), stats.months, unit=_("hari")),
         "aggregate_only": not can(request.user, "view_cases"),
+        # Auditors have no case list to export from: the dashboard links their export.
+        "may_export_case_list": can(request.user, "export_case_list"),
         "month_rows": list(
             zip(stats.months, stats.received_per_month, stats.median_days_to_close, strict=True)
         ),
