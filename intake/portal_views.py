@@ -3,21 +3,25 @@ JavaScript, never cached, and never carrying the receipt in a URL."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intake.case_handling import case_handling
-from intake.models import ELEMENTS, Category, IdentityMode, ReporterRelation
+from intake.evidence_files.file_types import ALLOWED_CLAIMS
+from intake.models import ELEMENTS, Category, IdentityMode, IntakeSettings, ReporterRelation
 from intake.proof_of_work import form_challenge, form_proof, proof_spend
 from intake.receipt_slip import receipt_slip_pdf
 from intake.receipts import normalise
-from intake.report_input import parse_report, present_elements
+from intake.report_input import in_language, parse_report, present_elements
 from intake.services.mailbox import (
     SESSION_LIFETIME,
     ReceiptRejected,
@@ -41,6 +45,34 @@ ELEMENT_LABELS = {
     "how": ("Bagaimana", "How"),
     "how_much": ("Berapa", "How much"),
 }
+
+# The short names the error summary puts before each message ("Judul laporan: wajib diisi").
+FIELD_LABELS = {
+    "category": _("Jenis pelanggaran"),
+    "what": _("Judul laporan"),
+    "description": _("Cerita kejadian"),
+    "who": _("Terlapor"),
+    "where": _("Di mana"),
+    "when": _("Kapan"),
+    "why": _("Mengapa"),
+    "how": _("Bagaimana"),
+    "how_much": _("Perkiraan kerugian"),
+    "evidence": _("Bukti"),
+    "identity_mode": _("Identitas Anda"),
+    "identity": _("Identitas Anda"),
+    "identity_name": _("Nama"),
+    "identity_nik": "NIK",
+    "identity_phone": _("Telepon"),
+    "identity_email": _("Email"),
+    "notify_email": _("Email untuk pemberitahuan"),
+    "relation": _("Hubungan Anda dengan instansi"),
+    "proof": _("Pengiriman"),
+}
+# Where the summary's link for a field leads, when the field's own id differs.
+FIELD_ANCHORS = {"identity": "field-identity_mode"}
+# The receipt waits this long for the redirect's GET, then is gone: it is shown once.
+RECEIPT_SLOT_SECONDS = 300
+RECEIPT_COOKIE = "wbs_receipt_slot"
 
 
 def _language() -> str:
@@ -88,11 +120,38 @@ def submission_from_form(post: Any) -> dict[str, Any]:
     }
     data["identity_mode"] = post.get("identity_mode", IdentityMode.ANONYMOUS)
     data["who"] = parties
+    # Sent whatever the mode: identity typed under "Anonim" is refused with a message naming
+    # the choice (intake.report_input), never silently dropped.
+    data["identity"] = {key: post.get(f"identity-{key}", "") for key in ("name", "nik", "phone", "email")}
+    data["notify_email"] = post.get("notify_email", "")
     if data["identity_mode"] != IdentityMode.ANONYMOUS:
-        data["identity"] = {key: post.get(f"identity-{key}", "") for key in ("name", "nik", "phone", "email")}
-        data["notify_email"] = post.get("notify_email", "")
         data["consent_to_forward_identity"] = post.get("consent_to_forward_identity", "")
     return data
+
+
+def error_summary(errors: dict[str, str]) -> list[dict[str, str]]:
+    """Each problem in the page's language, with the field's name and a link to it."""
+    summary = []
+    for field, message in errors.items():
+        label = FIELD_LABELS.get(field)
+        text = in_language(message, _language())
+        summary.append(
+            {
+                "anchor": FIELD_ANCHORS.get(field, f"field-{field}"),
+                "text": f"{label}: {text}" if label else text,
+            }
+        )
+    return summary
+
+
+def evidence_limits() -> dict[str, Any]:
+    limits = IntakeSettings.limits()
+    return {
+        "files": limits.max_files_per_report,
+        "file_mb": limits.max_file_bytes // (1024 * 1024),
+        "report_mb": limits.max_report_bytes // (1024 * 1024),
+        "types": ", ".join(sorted(ALLOWED_CLAIMS)),
+    }
 
 
 def report_form_context(post: Any, errors: dict[str, str] | None = None) -> dict[str, Any]:
@@ -120,31 +179,78 @@ def report_form_context(post: Any, errors: dict[str, str] | None = None) -> dict
     }
 
 
+def portal_form_context(
+    post: Any, errors: dict[str, str] | None = None, files_dropped: bool = False
+) -> dict[str, Any]:
+    """The reporter's form: each message in the page's language, named in the summary, and
+    the evidence limits stated before upload."""
+    context = report_form_context(post, errors)
+    language = _language()
+    field_errors = context["errors"]
+    return context | {
+        "errors": {key: in_language(message, language) for key, message in field_errors.items()},
+        "error_summary": error_summary(field_errors),
+        "files_dropped": files_dropped,
+        "evidence_limits": evidence_limits(),
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache
 def report_form(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "intake/report_form.html", report_form_context(None))
+        return render(request, "intake/report_form.html", portal_form_context(None))
     if request.POST.get("website"):  # the honeypot field people never see
         return render(
-            request, "intake/report_form.html", report_form_context(request.POST, {"form": "?"}), status=400
+            request, "intake/report_form.html", portal_form_context(request.POST, {"form": "?"}), status=400
         )
     if "check" in request.POST:  # "check completeness" without JavaScript: show, do not submit
-        return render(request, "intake/report_form.html", report_form_context(request.POST))
+        return render(request, "intake/report_form.html", portal_form_context(request.POST))
     try:
         draft = parse_report(submission_from_form(request.POST))  # ReportSubmissionSerializer
         proof_spend(form_proof(request.POST))  # what the sender paid: nothing is stored without it
         submitted = report_submit(draft=draft, files=request.FILES.getlist("evidence"))
     except InvalidInput as error:
-        return render(
-            request, "intake/report_form.html", report_form_context(request.POST, error.errors), status=400
-        )
-    return render(
-        request,
-        "intake/receipt.html",
-        {"receipt": submitted.receipt, "elements": element_labels(draft.present)},
-        status=201,
+        context = portal_form_context(request.POST, error.errors, files_dropped=bool(request.FILES))
+        return render(request, "intake/report_form.html", context, status=400)
+    # POST/redirect/GET: the receipt waits in a one-time server-side slot named by a cookie,
+    # so a refresh or Back never sends the report again and the receipt is never in a URL.
+    slot = secrets.token_urlsafe(24)
+    cache.set(
+        f"receipt-slot:{slot}",
+        {"receipt": submitted.receipt, "present": draft.present},
+        RECEIPT_SLOT_SECONDS,
     )
+    response = redirect("report-receipt")
+    response.status_code = 303  # See Other: the browser fetches the receipt with a GET
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        slot,
+        max_age=RECEIPT_SLOT_SECONDS,
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@require_GET
+@never_cache
+def report_receipt(request: HttpRequest) -> HttpResponse:
+    """The receipt, once: a refresh finds the slot empty and says the report was already sent."""
+    slot = request.COOKIES.get(RECEIPT_COOKIE, "")
+    held = cache.get(f"receipt-slot:{slot}") if slot else None
+    if held is None:
+        response = render(request, "intake/receipt.html", {"already_shown": True})
+    else:
+        cache.delete(f"receipt-slot:{slot}")
+        response = render(
+            request,
+            "intake/receipt.html",
+            {"receipt": held["receipt"], "elements": element_labels(held["present"])},
+        )
+    response.delete_cookie(RECEIPT_COOKIE)
+    return response
 
 
 @require_POST

@@ -82,6 +82,14 @@ NOTIFY_NOT_ANONYMOUS = (
 )
 
 
+def in_language(message: str, language: str) -> str:
+    """One side of a message written "Indonesian / English": the page's language only."""
+    indonesian, separator, english = str(message).partition(" / ")
+    if not separator:
+        return str(message)
+    return english if language == "en" else indonesian
+
+
 @dataclass
 class ReportDraft:
     category: Category

@@ -9,6 +9,7 @@ from intake import api, api_settings, portal_views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", portal_views.portal_home, name="portal-home"),
     path("lapor/", portal_views.report_form, name="report-form"),
+    path("lapor/terkirim/", portal_views.report_receipt, name="report-receipt"),
     path("lapor/tanda-terima.pdf", portal_views.receipt_pdf, name="receipt-pdf"),
     path("pantau/", portal_views.follow_up_login, name="follow-up"),
     path("pantau/kotak/", portal_views.mailbox, name="mailbox"),

@@ -51,21 +51,30 @@ def test_a_reporter_on_a_phone_reports_returns_and_answers(portal_server, django
         assert "present" not in (
             page.get_attribute('#completeness li[data-element="how_much"]', "class") or ""
         )
+        # Under "Anonim" the identity fields are hidden and switched off; they appear for the others.
+        assert not page.is_visible("#field-identity_name")
+        page.check('input[name="identity_mode"][value="confidential"]')
+        assert page.is_visible("#field-identity_name")
+        page.check('input[name="identity_mode"][value="anonymous"]')
+        assert not page.is_visible("#field-identity_name")
         page.set_input_files("#field-evidence", str(photo))
         # The form's proof of work is solved in the page while the reporter writes.
         page.wait_for_selector("#report-form[data-solved-ms]", state="attached")
         assert page.input_value('#report-form input[name="proof"]')
         shot(page, "2-form")
-        page.get_by_role("button", name="Kirim laporan").click()
+        page.press("#field-where", "Enter")  # Enter sends the report (not the completeness check)
 
         receipt = page.inner_text("#receipt").strip()
         assert len(receipt) == 24
         assert "hanya ditampilkan sekali" in page.content()
+        assert receipt not in page.url
         shot(page, "3-receipt")
+        page.reload()  # a refresh neither sends the report again nor shows the receipt again
+        assert "Laporan sudah terkirim" in page.content() and receipt not in page.content()
         phone.close()
 
         with django_db_blocker.unblock(), schema_context("sukabumi"):
-            report = Report.objects.get()
+            report = Report.objects.get()  # one report, refresh or not
             assert Attachment.objects.filter(report=report).count() == 1
             case_message_reporter(
                 case=Case.objects.get(report=report),

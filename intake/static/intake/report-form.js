@@ -20,3 +20,27 @@
   form.addEventListener("input", update);
   update();
 })();
+
+// Identity fields only for confidential and open reports: under "Anonim" the fieldset is
+// hidden and disabled, so nothing typed there is sent (without JavaScript the server
+// refuses identity sent with "Anonim" and says so).
+(function () {
+  var form = document.getElementById("report-form");
+  var identity = document.getElementById("identity-fields");
+  if (!form || !identity) return;
+  function update() {
+    var chosen = form.querySelector('input[name="identity_mode"]:checked');
+    var anonymous = !chosen || chosen.value === "anonymous";
+    identity.disabled = anonymous;
+    identity.hidden = anonymous;
+  }
+  var modes = form.querySelectorAll('input[name="identity_mode"]');
+  for (var i = 0; i < modes.length; i++) modes[i].addEventListener("change", update);
+  update();
+})();
+
+// After a refused submission, focus goes to the list of problems (screen readers read it).
+(function () {
+  var summary = document.getElementById("errors");
+  if (summary) summary.focus();
+})();
