@@ -11,6 +11,7 @@ from typing import Any
 from casework import deadlines
 from casework.access import visible_cases
 from casework.models import Case, CaseEvent, CaseState
+from casework.workflow import DEFAULT_NOTICES, reporter_notice_in
 from intake.case_handling import PromisedDays, ReporterStatus
 from intake.models import Channel
 from tenants.audit.held_entries import held_entry_values
@@ -50,6 +51,17 @@ REPORTER_STATUS = {
         "Your report is closed. You can read the outcome below.",
     ),
 }
+
+
+def _next_step(case: Case) -> str:
+    """Which promised step ``next_due`` is the deadline of ("acknowledge", …), or "" when none
+    is open (the case waits on the reporter, or is dealt with)."""
+    if case.next_due is None:
+        return ""
+    for name in deadlines.DEADLINE_FIELDS:
+        if getattr(case, name) == case.next_due and getattr(case, deadlines.DONE_FIELDS[name]) is None:
+            return name.removesuffix("_due")
+    return ""
 
 
 class CaseworkReportHandling:
@@ -93,10 +105,17 @@ class CaseworkReportHandling:
         return [case_row, NewRow(CaseEvent, event, links={"case_id": case_row}), audit_row]
 
     def status_for_reporter(self, report_id: int) -> ReporterStatus:
-        case = Case.objects.only("state", "outcome", "sealed_outcome_summary", "forwarded_to_name").get(
-            report_id=report_id
-        )
+        case = Case.objects.only(
+            "state",
+            "outcome",
+            "sealed_outcome_summary",
+            "forwarded_to_name",
+            "next_due",
+            *deadlines.DEADLINE_FIELDS,
+            *deadlines.DONE_FIELDS.values(),
+        ).get(report_id=report_id)
         status_id, status_en = REPORTER_STATUS[CaseState(case.state)]
+        next_step = _next_step(case)
         return ReporterStatus(
             state=case.state,
             status_id=status_id,
@@ -106,6 +125,8 @@ class CaseworkReportHandling:
             if case.sealed_outcome_summary is None
             else bytes(case.sealed_outcome_summary),
             forwarded_to=case.forwarded_to_name,
+            next_step=next_step,
+            next_step_due=case.next_due if next_step else None,
         )
 
     def case_id_for_report(self, report_id: int) -> int:
@@ -118,6 +139,11 @@ class CaseworkReportHandling:
             verification_days=policy.verification_days,
             conclude_days=policy.conclude_days,
         )
+
+    def reporter_notice_text(self, notice: str, language: str) -> str | None:
+        if notice not in DEFAULT_NOTICES:
+            return None
+        return reporter_notice_in(notice, language)
 
     def reports_visible_to(self, reader: Any, report_ids: Iterable[int]) -> set[int]:
         """Of these reports, those whose case this person may see (casework.access)."""

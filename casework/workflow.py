@@ -138,8 +138,14 @@ def available_transitions(case: Case, user: Any) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if case.state in t.sources and roles & t.roles]
 
 
-def reporter_notice(transition: str) -> str:
-    """The tenant's wording of what the reporter is told, in the tenant's language."""
+def reporter_notice_in(transition: str, language: str) -> str:
+    """The tenant's wording of what the reporter is told at ``transition``, in ``language``."""
     stored = ReporterNotice.objects.filter(transition=transition).first()
     body_id, body_en = (stored.body_id, stored.body_en) if stored else DEFAULT_NOTICES[transition]
-    return body_en if current_tenant().default_language == "en" else body_id
+    return body_en if language == "en" else body_id
+
+
+def reporter_notice(transition: str) -> str:
+    """The notice as stored with the message, in the tenant's language; the mailbox shows
+    it in the reader's language (``reporter_notice_in``), this text when it cannot."""
+    return reporter_notice_in(transition, current_tenant().default_language)

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import authentication, exceptions, permissions, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
@@ -95,6 +95,22 @@ def reporter_report(request: Request) -> Report:
     if not isinstance(request.auth, Report):
         raise exceptions.NotAuthenticated()
     return request.auth
+
+
+def reader_language(request: Request) -> str:
+    """The language the reporter reads in: ``?lang=``, else the portal's (the language
+    cookie, else the tenant's default; tenants.locale)."""
+    language = request.query_params.get("lang") or request.LANGUAGE_CODE
+    return "en" if language == "en" else "id"
+
+
+READER_LANGUAGE = OpenApiParameter(
+    "lang",
+    str,
+    enum=["id", "en"],
+    required=False,
+    description="the language the workflow's notices and status are read in (default: the portal's)",
+)
 
 
 class HasReporterSession(permissions.BasePermission):
@@ -231,10 +247,21 @@ class ReportView(ReporterSessionView):
         responses=inline_serializer(
             "ReportStatus",
             {
+                "reference": serializers.CharField(help_text="the case reference, e.g. WBS-2026-7KQ4M"),
+                "received_on": serializers.DateField(help_text="the day it was received (never a time)"),
                 "state": serializers.CharField(),
                 "status": serializers.CharField(),
                 "status_en": serializers.CharField(),
                 "what": serializers.CharField(),
+                "reported": serializers.DictField(
+                    help_text="the reporter's copy of what they reported (what, description, who, …)"
+                ),
+                "how_much": serializers.IntegerField(allow_null=True),
+                "next_step": serializers.ChoiceField(
+                    choices=["", "acknowledge", "verification", "answer", "conclude"],
+                    help_text="the next promised step; empty while waiting on the reporter or once dealt with",
+                ),
+                "next_step_due": serializers.DateField(allow_null=True),
                 "evidence": serializers.ListField(child=serializers.CharField()),
                 "outcome": serializers.CharField(),
                 "outcome_summary": serializers.CharField(),
@@ -245,16 +272,23 @@ class ReportView(ReporterSessionView):
                     help_text="the report was destroyed under the retention schedule"
                 ),
             },
-        )
+        ),
+        parameters=[READER_LANGUAGE],
     )
     def get(self, request: Request) -> Response:
-        view = mailbox_view(reporter_report(request))
+        view = mailbox_view(reporter_report(request), language=reader_language(request))
         return Response(
             {
+                "reference": view.reference,
+                "received_on": view.received_on,
                 "state": view.state,
                 "status": view.status_id,
                 "status_en": view.status_en,
                 "what": view.what,
+                "reported": view.narrative,
+                "how_much": view.report.how_much,
+                "next_step": view.next_step,
+                "next_step_due": view.next_step_due,
                 "evidence": view.evidence,
                 "outcome": view.outcome,
                 "outcome_summary": view.outcome_summary,
@@ -269,14 +303,22 @@ MESSAGE_FIELDS: dict[str, serializers.Field] = {
     "body": serializers.CharField(),
     "created_on": serializers.DateField(),
     "attachments": serializers.ListField(child=serializers.CharField()),
+    "notice": serializers.CharField(
+        help_text="the workflow step a system notice was sent for (its body in the reader's language); "
+        "empty for written messages"
+    ),
 }
 MESSAGE_SHAPE = inline_serializer("MailboxMessage", MESSAGE_FIELDS)
 
 
 class MessagesView(ReporterSessionView):
-    @extend_schema(responses=inline_serializer("MailboxMessages", MESSAGE_FIELDS, many=True))
+    @extend_schema(
+        responses=inline_serializer("MailboxMessages", MESSAGE_FIELDS, many=True),
+        parameters=[READER_LANGUAGE],
+    )
     def get(self, request: Request) -> Response:
-        return Response([message.__dict__ for message in mailbox_view(reporter_report(request)).messages])
+        view = mailbox_view(reporter_report(request), language=reader_language(request))
+        return Response([message.__dict__ for message in view.messages])
 
     @extend_schema(request=ReplySerializer, responses={201: MESSAGE_SHAPE, 400: ERROR_RESPONSE})
     def post(self, request: Request) -> Response:
@@ -288,7 +330,8 @@ class MessagesView(ReporterSessionView):
             files=request.FILES.getlist("evidence"),
         )
         return Response(
-            mailbox_view(reporter_report(request)).messages[-1].__dict__, status=status.HTTP_201_CREATED
+            mailbox_view(reporter_report(request), language=reader_language(request)).messages[-1].__dict__,
+            status=status.HTTP_201_CREATED,
         )
 
 

@@ -11,6 +11,8 @@ platform installs at start-up (``wbs.apps``):
 - ``case_id_for_report``: the case a report opened (what a reporter's later actions
   are audited against);
 - ``promised_working_days``: the deadlines the portal promises;
+- ``reporter_notice_text``: a notice the workflow sent the reporter, in the reader's
+  language (the mailbox renders system messages at read time);
 - ``reports_visible_to``: which reports' cases a staff member may see (the staff
   digest counts only those for its reader).
 
@@ -38,6 +40,10 @@ class ReporterStatus:
     outcome: str = ""  # the outcome's label, once concluded
     sealed_outcome_summary: bytes | None = None  # sealed with the report's key
     forwarded_to: str = ""  # the inspectorate the report was forwarded to
+    # The next promised step ("acknowledge", "verification", "answer", "conclude") and its
+    # due day; none while the case waits on the reporter or once it is dealt with.
+    next_step: str = ""
+    next_step_due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,8 @@ class CaseHandling(Protocol):
     def case_id_for_report(self, report_id: int) -> int: ...
 
     def promised_working_days(self) -> PromisedDays | None: ...
+
+    def reporter_notice_text(self, notice: str, language: str) -> str | None: ...
 
     def reports_visible_to(self, reader: Any, report_ids: Iterable[int]) -> set[int]: ...
 

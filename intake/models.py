@@ -145,6 +145,9 @@ class Message(models.Model):
     author = models.CharField(max_length=16, choices=MessageAuthor.choices)
     staff_author = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
     sealed_body = models.BinaryField()
+    # A notice the workflow sent (its transition, e.g. "conclude"): shown in the reader's
+    # language, the sealed body (the tenant's language when sent) when it cannot be.
+    notice = models.CharField(max_length=40, blank=True, default="")
     created_on = models.DateField()
     staff_notified = models.BooleanField(default=False)
     read_by_reporter = models.BooleanField(default=False)

@@ -327,7 +327,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/mailbox.html",
-        {"view": mailbox_view(report), "errors": errors, "values": request.POST},
+        {"view": mailbox_view(report, language=_language()), "errors": errors, "values": request.POST},
         status=400 if errors else 200,
     )
 

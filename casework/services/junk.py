@@ -103,5 +103,5 @@ def cases_close_as_junk(*, actor: Any, references: Sequence[Any]) -> list[Case]:
                 to_state=CaseState.CLOSED,
                 outcome=Outcome.CANNOT_FOLLOW_UP,
             )
-            case_message_reporter(case=case, actor=actor, body=notice)
+            case_message_reporter(case=case, actor=actor, body=notice, notice="conclude")
     return cases

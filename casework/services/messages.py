@@ -14,11 +14,12 @@ from intake.services.mailbox import staff_message_post
 from tenants.audit.trail import audit_record
 
 
-def case_message_reporter(*, case: Case, actor: Any, body: str) -> Message:
-    """Send ``body`` to the case's reporter (also the notices workflow steps send)."""
+def case_message_reporter(*, case: Case, actor: Any, body: str, notice: str = "") -> Message:
+    """Send ``body`` to the case's reporter; ``notice`` names the workflow notice it is,
+    when it is one (the mailbox shows those in the reporter's language)."""
     require(actor, "message_reporter")
     with transaction.atomic():
-        message = staff_message_post(report=case.report, staff_user=actor, body=body)
+        message = staff_message_post(report=case.report, staff_user=actor, body=body, notice=notice)
         CaseEvent.objects.create(case=case, kind="message_to_reporter", actor=actor)
         audit_record(action="message_to_reporter", actor=actor, case_id=case.pk, message_id=message.pk)
     return message

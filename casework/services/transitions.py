@@ -92,5 +92,5 @@ def case_transition(
         if step.needs_message:
             case_message_reporter(case=case, actor=actor, body=message)
         elif step.notifies_reporter:
-            case_message_reporter(case=case, actor=actor, body=reporter_notice(transition))
+            case_message_reporter(case=case, actor=actor, body=reporter_notice(transition), notice=transition)
     return case

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -102,6 +102,7 @@ class MailboxMessage:
     body: str
     created_on: date
     attachments: list[str]
+    notice: str = ""  # set on a notice the workflow sent (its transition), empty on written ones
 
 
 # A crypto-shredded report (casework.services.retention): the receipt still opens the mailbox.
@@ -124,10 +125,35 @@ class MailboxView:
     outcome_summary: str
     destroyed: bool = False
     forwarded_to: str = ""  # the inspectorate the report was forwarded to (casework.services.forwarding)
+    # The reporter's own copy of what they reported (the sealed narrative, opened), and
+    # when the next promised step is due (none while the case waits on them or is done).
+    narrative: dict[str, Any] = field(default_factory=dict)
+    next_step: str = ""
+    next_step_due: date | None = None
+
+    @property
+    def reference(self) -> str:
+        return self.report.reference
+
+    @property
+    def received_on(self) -> date:
+        """The day only: the time a report arrived is never kept."""
+        return self.report.received_on
 
 
-def mailbox_view(report: Report) -> MailboxView:
-    """What the reporter reads; staff messages are marked read by the reporter."""
+def _message_body(message: Message, key: ReportKey, language: str) -> str:
+    """A notice the workflow sent reads in the reader's language; anything else (and a
+    notice whose wording is no longer known) as it was written."""
+    if message.notice:
+        rendered = case_handling().reporter_notice_text(message.notice, language)
+        if rendered:
+            return rendered
+    return key.open("message", bytes(message.sealed_body)).decode()
+
+
+def mailbox_view(report: Report, *, language: str = "id") -> MailboxView:
+    """What the reporter reads, system notices in ``language`` ("id" or "en"); staff
+    messages are marked read by the reporter."""
     status = case_handling().status_for_reporter(report.pk)
     try:
         key = report_key(report)
@@ -153,9 +179,10 @@ def mailbox_view(report: Report) -> MailboxView:
     messages = [
         MailboxMessage(
             author=message.author,
-            body=key.open("message", bytes(message.sealed_body)).decode(),
+            body=_message_body(message, key, language),
             created_on=message.created_on,
             attachments=[names[item.pk] for item in attachments if item.message_id == message.pk],
+            notice=message.notice,
         )
         for message in Message.objects.filter(report=report)
     ]
@@ -176,6 +203,9 @@ def mailbox_view(report: Report) -> MailboxView:
         outcome=status.outcome,
         outcome_summary=summary,
         forwarded_to=status.forwarded_to,
+        narrative=narrative,
+        next_step=status.next_step,
+        next_step_due=status.next_step_due,
     )
 
 
@@ -241,8 +271,10 @@ def mailbox_add_evidence(*, report: Report, files: Sequence[UploadedFile]) -> li
         raise
 
 
-def staff_message_post(*, report: Report, staff_user: Any, body: str) -> Message:
+def staff_message_post(*, report: Report, staff_user: Any, body: str, notice: str = "") -> Message:
     """Staff write to the reporter; a reporter who left an email is told there is news.
+    ``notice`` names the workflow notice ``body`` is (in the tenant's language), so the
+    mailbox can show it in the reporter's.
 
     Called inside casework's service, which records the case's event and audit entry."""
     from intake.tasks import notify_reporter_of_news
@@ -255,6 +287,7 @@ def staff_message_post(*, report: Report, staff_user: Any, body: str) -> Message
             author=MessageAuthor.STAFF,
             staff_author=staff_user,
             sealed_body=key.seal("message", body.encode()),
+            notice=notice,
             created_on=tenant_today(),
             staff_notified=True,
         )
