@@ -112,3 +112,13 @@ def test_the_home_page_lists_my_open_cases_and_those_due_this_week(sukabumi):
 
     administrator = as_role("administrator").get("/staff/").content.decode()
     assert 'href="/staff/pengaturan/"' in administrator and "Kasus saya" not in administrator
+
+
+def test_the_case_list_and_home_read_in_english(sukabumi):
+    new_case(what="Gratifikasi proyek jalan desa")
+    client = as_role("supervisor")
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/staff/"}).status_code == 302
+    queue = client.get("/staff/kasus/").content.decode()
+    assert "Subject" in queue and ">Search<" in queue and "Gratifikasi proyek jalan desa" in queue
+    home = client.get("/staff/").content.decode()
+    assert "My cases" in home and "Due this week" in home and "All my cases" in home

@@ -44,7 +44,7 @@ from rest_framework import serializers
 from casework.access import HANDLERS, could_know, listable_cases
 from casework.models import OPEN_STATES, Case, CaseState, Exclusion
 from casework.staff_input import chosen_id
-from intake.encryption import KeyUnavailable, report_key
+from intake.encryption import report_keys
 from intake.models import Category, Report
 from intake.references import is_reference
 from intake.report_input import UNKNOWN_CATEGORY
@@ -74,7 +74,9 @@ UNKNOWN_STATE = (
 UNKNOWN_ASSIGNEE = "Gunakan id petugas, 'me' atau 'unassigned'. / Use a staff id, 'me' or 'unassigned'."
 TRUE_OR_FALSE = "Gunakan true atau false. / Use true or false."
 INVALID_DATE = "Tanggal tidak valid (YYYY-MM-DD). / Invalid date."
-SEARCH_TOO_LONG = "Pencarian terlalu panjang (maks. 100 karakter). / Search too long (100 characters at most)."
+SEARCH_TOO_LONG = (
+    "Pencarian terlalu panjang (maks. 100 karakter). / Search too long (100 characters at most)."
+)
 SEARCH_LENGTH = 100
 SUBJECT_SCAN_LIMIT = 500
 SUBJECT_LENGTH = 120  # what a row shows of the subject
@@ -293,32 +295,34 @@ def filtered_cases(user: Any, filters: QueueFilters, *, today: date | None = Non
 # --- The subject ----------------------------------------------------------------
 
 
-def report_subject(report: Report) -> str:
-    """The report's short "what", decrypted (empty once its key is shredded)."""
-    if report.wrapped_key is None:
-        return ""
-    try:
-        narrative = report_key(report).open_json("narrative", bytes(report.sealed_narrative))
-    except KeyUnavailable:
-        return ""
-    return str(narrative.get("what") or "") if isinstance(narrative, dict) else ""
-
-
-def short_subject(report: Report) -> str:
-    subject = " ".join(report_subject(report).split())
-    return subject if len(subject) <= SUBJECT_LENGTH else subject[: SUBJECT_LENGTH - 1] + "…"
+def report_subjects(reports: list[Report]) -> dict[int, str]:
+    """Each report's short "what" by report id, decrypted (missing once its key is shredded)."""
+    by_id = {report.pk: report for report in reports}
+    subjects = {}
+    for report_id, key in report_keys(reports).items():
+        narrative = key.open_json("narrative", bytes(by_id[report_id].sealed_narrative))
+        subjects[report_id] = str(narrative.get("what") or "") if isinstance(narrative, dict) else ""
+    return subjects
 
 
 def _subject_matches(cases: QuerySet[Case], search: str) -> list[int]:
     """Ids of the first ``SUBJECT_SCAN_LIMIT`` cases whose subject has every word (one query)."""
     words = search.casefold().split()
-    scanned = cases.select_related("report").only(
-        "id", "report", "report__uid", "report__key_version", "report__wrapped_key", "report__sealed_narrative"
-    )[:SUBJECT_SCAN_LIMIT]
+    scanned = list(
+        cases.select_related("report").only(
+            "id",
+            "report",
+            "report__uid",
+            "report__key_version",
+            "report__wrapped_key",
+            "report__sealed_narrative",
+        )[:SUBJECT_SCAN_LIMIT]
+    )
+    subjects = report_subjects([case.report for case in scanned])
     return [
         case.pk
         for case in scanned
-        if all(word in report_subject(case.report).casefold() for word in words)
+        if all(word in subjects.get(case.report_id, "").casefold() for word in words)
     ]
 
 
@@ -333,9 +337,16 @@ def subject_scan_capped(user: Any, filters: QueueFilters) -> bool:
 def with_subjects(cases: Any) -> list[tuple[Case, str]]:
     """Each case of one page with its subject. The page's cases come with their sealed
     narrative and wrapped key (``queue_page_cases(..., subjects=True)``), so this costs no
-    query: per row one unwrap of the report key and one AES-GCM open (the tenant key is
-    remembered per process), well under a millisecond, for at most ``PAGE_SIZE`` rows."""
-    return [(case, short_subject(case.report)) for case in cases]
+    query (``report_keys`` reads each data key version once): per row one unwrap of the
+    report key and one AES-GCM open, well under a millisecond, for at most ``PAGE_SIZE`` rows."""
+    cases = list(cases)
+    subjects = report_subjects([case.report for case in cases])
+    return [(case, _shortened(subjects.get(case.report_id, ""))) for case in cases]
+
+
+def _shortened(subject: str) -> str:
+    subject = " ".join(subject.split())
+    return subject if len(subject) <= SUBJECT_LENGTH else subject[: SUBJECT_LENGTH - 1] + "…"
 
 
 def queue_page_cases(cases: QuerySet[Case], *, subjects: bool = False) -> QuerySet[Case]:
