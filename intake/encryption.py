@@ -17,6 +17,7 @@ import base64
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -258,9 +259,32 @@ def wrap_report_key(key: ReportKey) -> tuple[int, bytes]:
 def report_key(report: Report) -> ReportKey:
     if report.wrapped_key is None:
         raise KeyUnavailable("this report's key was destroyed")
-    data_key = tenant_key(KeyPurpose.DATA, report.key_version)
+    return _unwrapped_report_key(report, tenant_key(KeyPurpose.DATA, report.key_version))
+
+
+def report_keys(reports: Iterable[Report]) -> dict[int, ReportKey]:
+    """The keys of a list's reports by report id, reading each data key version once (so a
+    list costs no query per row even where the tenant key is not remembered, in a
+    transaction); a shredded report, or one whose key version is gone, is left out."""
+    data_keys: dict[int, bytes | None] = {}
+    keys: dict[int, ReportKey] = {}
+    for report in reports:
+        if report.wrapped_key is None:
+            continue
+        if report.key_version not in data_keys:
+            try:
+                data_keys[report.key_version] = tenant_key(KeyPurpose.DATA, report.key_version)
+            except KeyUnavailable:
+                data_keys[report.key_version] = None
+        data_key = data_keys[report.key_version]
+        if data_key is not None:
+            keys[report.pk] = _unwrapped_report_key(report, data_key)
+    return keys
+
+
+def _unwrapped_report_key(report: Report, data_key: bytes) -> ReportKey:
     uid = str(report.uid)
-    return ReportKey(uid, open_sealed(data_key, bytes(report.wrapped_key), context=f"report:{uid}"))
+    return ReportKey(uid, open_sealed(data_key, bytes(report.wrapped_key or b""), context=f"report:{uid}"))
 
 
 # --- Rotation --------------------------------------------------------------------

@@ -6,6 +6,7 @@ as a screenshot in artifacts/screenshots/."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import cast
 
@@ -17,7 +18,9 @@ from casework.models import Case, CaseState
 from intake.models import Report
 from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
+from tenants.clock import tenant_today
 from tenants.models import Tenant
+from tests.support.casework import LetterCaseFactory
 from tests.support.clients import authenticator_of, totp_code
 from tests.support.evidence import jpeg_with_gps
 from tests.support.live_server import chromium_browser, gunicorn_server
@@ -202,3 +205,32 @@ def test_a_report_from_phone_to_outcome(casework_server, django_db_blocker, tmp_
         assert case.state == CaseState.CONCLUDED and case.outcome == "substantiated"
         actions = set(AuditEntry.objects.filter(case_id=case.pk).values_list("action", flat=True))
         assert {"evidence_download", "export_pdf", "transition:conclude"} <= actions
+
+
+def test_the_case_list_keeps_its_key_columns_in_view_on_a_tablet(casework_server, django_db_blocker):
+    """At 768 px the reference, subject, status, next deadline and handler stay on screen
+    without scrolling sideways; the search finds a case by a word of its subject."""
+    with django_db_blocker.unblock(), schema_context(TENANT):
+        case = LetterCaseFactory(what="Pungutan liar pada pengurusan izin mendirikan bangunan di kecamatan")
+        Case.objects.filter(pk=case.pk).update(next_due=tenant_today() + timedelta(days=3))
+    with chromium_browser() as browser:
+        tablet = browser.new_context(viewport=ViewportSize(width=768, height=1024), has_touch=True)
+        page = tablet.new_page()
+        sign_in(page, casework_server, django_db_blocker, "inspektur@sukabumi.example")
+        assert page.get_by_role("heading", name="Jatuh tempo minggu ini").is_visible()
+        page.get_by_role("navigation", name="Menu petugas").get_by_role("link", name="Antrian kasus").click()
+        page.fill("#f-q", "izin mendirikan")
+        page.get_by_role("button", name="Terapkan").click()
+        assert page.get_by_role("link", name=case.reference).is_visible()
+        assert no_horizontal_scroll(page)
+        assert page.evaluate(
+            "[...document.querySelectorAll('.table-scroll')].every(box => box.scrollWidth <= box.clientWidth + 1)"
+        ), "the case table fits without its own sideways scroll"
+        for column in ("Nomor", "Perihal", "Status", "Batas berikutnya", "Petugas"):
+            header = page.get_by_role("columnheader", name=column, exact=True)
+            assert header.is_visible(), column
+            box = header.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 768, column
+        assert not page.get_by_role("columnheader", name="Saluran").is_visible()
+        shot(page, "17-case-list-tablet")
+        tablet.close()

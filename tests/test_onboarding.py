@@ -83,7 +83,7 @@ def test_onboarded_tenant_has_its_schema_defaults_and_a_working_invitation(
         device = TOTPDevice.objects.get(user__email="admin@kotabogor.example", confirmed=False)
     confirmed = browser.post(page["Location"], {"code": totp_code(device)})
     assert confirmed.status_code == 302 and confirmed["Location"] == "/staff/"
-    assert "Korupsi" in browser.get("/staff/").content.decode()
+    assert "Korupsi" in browser.get("/staff/pengaturan/").content.decode()
     # A one-time link: the second use is refused.
     assert client_for(result.tenant).get(path).status_code == 404
 

@@ -74,7 +74,8 @@ def test_first_sign_in_sets_up_the_app_and_every_later_one_asks_for_a_code(sukab
     assert not device.confirmed
     assert browser.get("/staff/").status_code == 302
 
-    confirmed = browser.post("/staff/login/autentikator/", {"code": totp_code(device)})
+    setup_code = totp_code(device)
+    confirmed = browser.post("/staff/login/autentikator/", {"code": setup_code})
     assert confirmed.status_code == 302 and confirmed["Location"] == "/staff/"
     device.refresh_from_db()
     assert device.confirmed
@@ -88,7 +89,8 @@ def test_first_sign_in_sets_up_the_app_and_every_later_one_asks_for_a_code(sukab
     assert again.get("/staff/login/autentikator/")["Location"] == "/staff/login/kode/"
     assert again.get("/staff/")["Location"] == "/staff/login/kode/"
     # The code already used during setup does not work a second time.
-    replayed = again.post("/staff/login/kode/", {"code": totp_code(device)})
+    # (the same code string, even if the 30-second step has rolled over since)
+    replayed = again.post("/staff/login/kode/", {"code": setup_code})
     assert replayed.status_code == 200 and "Kode salah" in replayed.content.decode()
     assert again.post("/staff/login/kode/", {"code": wrong_code(device)}).status_code == 200
     verified = again.post("/staff/login/kode/", {"code": next_code(device)})

@@ -29,7 +29,7 @@ def distinct_categories(sulteng, sukabumi):
 def test_host_header_decides_whose_data_is_shown(distinct_categories, sulteng, sukabumi):
     sulteng_admin = staff_client(sulteng, "admin@sulteng.example")
 
-    own = sulteng_admin.get("/staff/")
+    own = sulteng_admin.get("/staff/pengaturan/")
     assert "Tambang ilegal" in own.content.decode()
     assert "Parkir liar" not in own.content.decode()
 

@@ -36,10 +36,13 @@ ViewFunction = Callable[..., HttpResponse]
 def _queue_context(
     request: HttpRequest, filters: selectors.QueueFilters, cases: Any, problems: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    paginator = Paginator(selectors.queue_page_cases(cases), selectors.PAGE_SIZE)
+    paginator = Paginator(selectors.queue_page_cases(cases, subjects=True), selectors.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return {
         "page": page,
+        "rows": selectors.with_subjects(page.object_list),
+        "search_capped": selectors.subject_scan_capped(request.user, filters),
+        "subject_scan_limit": selectors.SUBJECT_SCAN_LIMIT,
         "filters": filters,
         "problems": problems or {},
         "query": urlencode(filters.as_query()),

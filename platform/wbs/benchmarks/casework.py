@@ -55,8 +55,8 @@ from django_tenants.utils import schema_context
 
 from casework.models import Case, CaseState, Exclusion, Outcome
 from casework.services.retention import retention_end
-from intake.encryption import new_report_key, wrap_report_key
-from intake.models import Category, Channel, IdentityMode, ReporterRelation
+from intake.encryption import ReportKey, current_tenant_key, new_report_key, seal
+from intake.models import Category, Channel, IdentityMode, KeyPurpose, ReporterRelation
 from intake.references import new_reference
 from tenants import db as tenant_db
 from tenants.accounts.models import StaffRole, User
@@ -271,19 +271,16 @@ def build_cases(count: int, *, seed: int = 2026) -> dict[str, Any]:
         handler_ids = [user.pk for user in handlers]
         category_ids = list(Category.objects.values_list("pk", flat=True))
         today = tenant_today()
-        # One report key, one sealed narrative, shared by every row.
-        sample_uid = str(uuid.uuid4())
-        key = new_report_key(sample_uid)
-        key_version, wrapped = wrap_report_key(key)
-        narrative = key.seal_json(
-            "narrative",
-            {
-                "what": "Dugaan pungutan liar pada pelayanan perizinan",
-                "description": "Petugas meminta uang di luar tarif resmi. " * 20,
-                "who": [{"name": "", "position": "Kepala Seksi", "unit": "DPMPTSP"}],
-                "where": "Kantor DPMPTSP",
-            },
-        )
+        # One report key and one narrative for every row, sealed per row (the seal is bound
+        # to the report's uid): the queue decrypts each shown row's subject.
+        key_version, data_key = current_tenant_key(KeyPurpose.DATA)
+        shared_key = new_report_key(str(uuid.uuid4())).key
+        narrative_content = {
+            "what": "Dugaan pungutan liar pada pelayanan perizinan",
+            "description": "Petugas meminta uang di luar tarif resmi. " * 20,
+            "who": [{"name": "", "position": "Kepala Seksi", "unit": "DPMPTSP"}],
+            "where": "Kantor DPMPTSP",
+        }
         states = [state for state, weight in STATE_WEIGHTS for _ in range(weight)]
         plans = [
             (state, _received(rng, state, today)) for state in (rng.choice(states) for _ in range(count))
@@ -294,9 +291,12 @@ def build_cases(count: int, *, seed: int = 2026) -> dict[str, Any]:
             raw = cursor.cursor
             with raw.copy(f"COPY intake_report ({', '.join(REPORT_COLUMNS)}) FROM STDIN") as copy:
                 for index, (_state, received) in enumerate(plans):
+                    uid = uuid.uuid4()
+                    wrapped = seal(data_key, shared_key, context=f"report:{uid}")
+                    narrative = ReportKey(str(uid), shared_key).seal_json("narrative", narrative_content)
                     copy.write_row(
                         (
-                            uuid.uuid4(),
+                            uid,
                             rng.choice(category_ids),
                             rng.choice(CHANNELS),
                             rng.choice(IdentityMode.values),
