@@ -48,8 +48,11 @@ def test_actions_and_details_read_as_words_not_codes(sukabumi):
     assert first.reference in page and second.reference in page
     assert "None" not in page and "{'" not in page and "['" not in page
 
-    english = table_text(in_english(as_role("auditor")).get("/staff/audit/").content.decode())
+    english_page = in_english(as_role("auditor")).get("/staff/audit/").content.decode()
+    english = table_text(english_page)
     assert "Step: Start verification" in english and "Internal note" in english
+    assert "<h1>Audit trail</h1>" in english_page and "Check the chain" in english_page
+    assert re.search(r"\d+ entries", english_page)
 
 
 def test_the_trail_filters_by_case_action_actor_and_day(sukabumi):

@@ -53,7 +53,8 @@ def test_each_row_shows_the_subject_and_the_search_finds_by_reference_or_words(s
     assert "Tidak ada kasus yang cocok" in html
 
     # The same q in the CSV and the API.
-    rows = list(csv.reader(io.StringIO(client.get("/staff/kasus/ekspor.csv?q=jembatan").content.decode())))
+    export = client.get("/staff/kasus/ekspor.csv?q=jembatan").content.decode()
+    rows = list(csv.reader(io.StringIO(export), delimiter=";"))
     exported = {cell for row in rows[1:] for cell in row}
     assert bridge.reference in exported and road.reference not in exported
     listed = token_client(TENANT, EMAIL["supervisor"]).get("/api/v1/cases?q=sekolah").json()

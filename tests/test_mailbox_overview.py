@@ -46,7 +46,7 @@ def reporter_in(language: str) -> Client:
 
 def sent_and_opened(reporter: Client) -> None:
     """Send the form, then open the mailbox with the receipt the page showed."""
-    page = reporter.post("/lapor/", paid_form(reporter, "/lapor/", FORM)).content.decode()
+    page = reporter.post("/lapor/", paid_form(reporter, "/lapor/", FORM), follow=True).content.decode()
     match = re.search(r'id="receipt"[^>]*>([2-9A-Z-]{24})<', page)
     assert match, "no receipt on the page"
     assert reporter.post("/pantau/", {"receipt": match.group(1)}).status_code == 302

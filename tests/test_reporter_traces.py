@@ -66,7 +66,8 @@ def tomorrow_at(hour: int) -> datetime:
 
 
 def trail_actions(page: str) -> list[str]:
-    return [action for action in page.split("<code>")[1:] for action in [action.split("</code>")[0]]]
+    """The action codes of the trail's rows (each row's action cell carries its code)."""
+    return re.findall(r'<td title="([\w:]+)">', page)
 
 
 def test_a_reporters_actions_reach_the_trail_only_after_their_day(sukabumi):

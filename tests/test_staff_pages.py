@@ -544,7 +544,7 @@ def test_the_dashboard_counts_and_charts(sukabumi):
         assert '<td class="num">8.0</td>' in html or '<td class="num">8,0</td>' in html
         assert "Pungutan liar" in html
         if role != "supervisor":
-            assert reference not in html and WHAT not in html and "/staff/kasus/" not in html
+            assert reference not in html and WHAT not in html and "/staff/kasus/WBS-" not in html
 
 
 # --- Recording a report from another channel ----------------------------------
