@@ -19,3 +19,8 @@ def name_actions(names: Mapping[str, Any]) -> None:
 
 def action_name(action: str) -> str:
     return str(_names.get(action, action))
+
+
+def named_actions() -> list[tuple[str, str]]:
+    """Every named action with its name, sorted by name (the trail's filter choices)."""
+    return sorted(((code, str(name)) for code, name in _names.items()), key=lambda choice: choice[1].lower())

@@ -94,12 +94,6 @@ def entries_for(reader: Any, filters: AuditFilters | None = None) -> QuerySet[Au
     return entries.order_by("-id")
 
 
-def action_choices(reader: Any) -> list[tuple[str, str]]:
-    """The actions found in what this person may read, with their names, for the filter."""
-    codes = entries_for(reader).order_by().values_list("action", flat=True).distinct()
-    return sorted(((code, action_name(code)) for code in codes), key=lambda choice: choice[1].lower())
-
-
 def shown_value(value: Any) -> str:
     """An entry detail as people read it: no Python notation."""
     if value is None or value == "" or value == []:
