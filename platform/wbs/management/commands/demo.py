@@ -4,10 +4,14 @@ Idempotent: running it again keeps what the last run made. With no
 DATABASE_URL/REDIS_URL the ``wbs`` command has already started an embedded
 PostgreSQL and Redis in ``.wbs-data/``. Tasks run eagerly unless
 CELERY_BROKER_URL is set, in which case a worker is started alongside.
+Ctrl-C or SIGTERM stops everything it started: the worker, the server and the
+embedded PostgreSQL and Redis.
 """
 
+import signal
 import subprocess
 import sys
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +21,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from tenants.onboarding import primary_hostname, tenant_url
 from wbs.demo.demo_cases import seed_demo_cases
 from wbs.demo.seed_tenants import DEMO_OPERATOR_EMAIL, DEMO_PASSWORD, ensure_demo_operator, seed_demo_tenants
+from wbs.local_services import stop_local_services
+
+
+def _stop_like_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    # Python ends on SIGTERM without unwinding; as KeyboardInterrupt the server's
+    # loop ends and the clean-up below runs, as it does for Ctrl-C.
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -62,6 +73,7 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
 
+        signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
         worker = None
         if settings.CELERY_BROKER_URL:
             worker = subprocess.Popen(
@@ -81,6 +93,11 @@ class Command(BaseCommand):
             self.stdout.write("Tasks run in the web process (no CELERY_BROKER_URL configured).")
         try:
             call_command("runserver", f"0.0.0.0:{port}", use_reloader=False, skip_checks=True)
+        except KeyboardInterrupt:
+            pass
         finally:
             if worker is not None:
                 worker.terminate()
+                worker.wait(timeout=30)
+            stop_local_services()
+            self.stdout.write("WBS demo stopped.")
